@@ -3,7 +3,7 @@
 Maximal covering (:func:`greedy_cover`): greedy by marginal gain, then best-improvement 1-swaps. Coverage
 ``f(S)`` is monotone submodular, so for *any* set ``S`` and any ``k``::
 
-    OPT_k <= f(S) + (sum of the k - |S| largest marginal gains  f(S + j) - f(S))   (for |S| <= k)
+    OPT_k <= f(S) + (sum of the k largest marginal gains  f(S + j) - f(S))
 
 (Nemhauser, Wolsey & Fisher 1978; the "online bound" of Leskovec et al. 2007). Evaluated at every greedy
 prefix, the smallest value is a valid upper bound on the optimum for every k at once, which also gives the
@@ -50,13 +50,13 @@ def greedy_cover(problem: CoverageProblem, k_max: int) -> CoverHeuristic:
         gains[open_] = -1.0
         top = np.sort(gains[gains > 0])[::-1]
         prefix = np.concatenate([[0.0], np.cumsum(top)])
-        steps = np.arange(t, k_max + 1) - t
-        bounds[t:] = np.minimum(bounds[t:], value + prefix[np.minimum(steps, top.size)])
+        ks = np.arange(k_max + 1)
+        bounds = np.minimum(bounds, value + prefix[np.minimum(ks, top.size)])
         if t == k_max:
             break
         free = np.flatnonzero(~open_)
         if free.size == 0:
-            bounds[t:] = np.minimum(bounds[t:], value)
+            bounds = np.minimum(bounds, value)  # every candidate open: nothing more to cover
             break
         j = int(free[np.argmax(gains[free])])
         order.append(j)
