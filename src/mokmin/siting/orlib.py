@@ -15,6 +15,7 @@ from an explicit path, or from the shared test-data folder's list.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,23 +51,38 @@ def _error(path: Path, line: int | None, ko: str, en: str) -> InputError:
 
 
 def parse_edges(text: str, path: Path = Path("<text>")) -> tuple[int, int, dict[tuple[int, int], float]]:
-    """``(n, p, {(i, j): cost})`` with 0-based ``i < j``; a repeated edge keeps its last cost."""
-    tokens = text.split()
+    """``(n, p, {(i, j): cost})`` with 0-based ``i < j``; a repeated edge keeps its last cost.
+
+    Values are read as a stream of numbers (the files' spacing varies), each remembered with its line, so an
+    error names the line where the bad value, or the first missing edge, is.
+    """
+    tokens = [(line, token) for line, content in enumerate(text.splitlines(), start=1) for token in content.split()]
     if len(tokens) < 3:
         raise _error(path, 1, "첫 줄에 'n m p'가 없습니다", "the first line must be 'n m p'")
-    try:
-        n, m, p = (int(t) for t in tokens[:3])
-        values = [float(t) for t in tokens[3:]]
-    except ValueError as exc:
-        raise _error(path, None, "숫자가 아닌 값이 있습니다", f"not a number: {exc}") from exc
-    if len(values) < 3 * m:
-        raise _error(path, 1 + len(values) // 3, f"간선 {m}개가 모두 있지 않습니다", f"fewer than {m} edges")
+
+    def number(pos: int, kind: type[int] | type[float]) -> float:
+        line, token = tokens[pos]
+        try:
+            return kind(token)
+        except ValueError as exc:
+            raise _error(path, line, f"숫자가 아닌 값 {token!r}이(가) 있습니다", f"not a number: {token!r}") from exc
+
+    n, m, p = (int(number(pos, int)) for pos in range(3))
+    if n < 1 or m < 0 or not 0 <= p <= n:
+        raise _error(path, tokens[0][0], "첫 줄의 n, m, p가 잘못되었습니다", "the first line must be 'n m p', 0 <= p <= n")
+    if len(tokens) < 3 + 3 * m:
+        complete = (len(tokens) - 3) // 3
+        missing = 3 + 3 * complete
+        line = tokens[missing][0] if missing < len(tokens) else tokens[-1][0] + 1
+        raise _error(path, line, f"간선 {m}개 중 {complete}개만 있습니다", f"only {complete} of {m} edges")
     edges: dict[tuple[int, int], float] = {}
-    triples = np.asarray(values[: 3 * m]).reshape(m, 3)
-    for row, (i, j, cost) in enumerate(triples, start=2):
+    for e in range(m):
+        first = 3 + 3 * e
+        i, j, cost = (number(first + t, float) for t in range(3))
         a, b = int(i) - 1, int(j) - 1
-        if not (0 <= a < n and 0 <= b < n) or cost < 0:
-            raise _error(path, row, "정점 번호나 비용이 잘못되었습니다", "vertex out of range or negative cost")
+        if not (0 <= a < n and 0 <= b < n and i == int(i) and j == int(j)) or not 0 <= cost < math.inf:
+            raise _error(path, tokens[first][0], "정점 번호나 비용이 잘못되었습니다",
+                         "vertex out of range or negative cost")
         if a != b:
             edges[(min(a, b), max(a, b))] = float(cost)  # the last line wins
     return n, p, edges
@@ -88,7 +104,13 @@ def shortest_paths(n: int, edges: dict[tuple[int, int], float]) -> NDArray[np.fl
 
 
 def load_optima(path: Path | None = None, *, near: Path | None = None) -> dict[str, float]:
-    """Known optima by instance name: from ``path``, else ``optima.json`` beside ``near``, else the shared list."""
+    """Known optima by instance name: from ``path``, else ``optima.json`` beside ``near``, else the shared list.
+
+    An explicit ``path`` that does not exist is an error (falling back to another list would compare against
+    optima the caller did not name)."""
+    if path is not None and not path.is_file():
+        raise NotFoundError(f"최적값 파일 {path}이(가) 없습니다", f"no optima file {path}",
+                            location=ErrorLocation(file=str(path)))
     candidates = [path] if path is not None else []
     if near is not None:
         candidates.append((near if near.is_dir() else near.parent) / "optima.json")
@@ -97,9 +119,6 @@ def load_optima(path: Path | None = None, *, near: Path | None = None) -> dict[s
         if candidate is not None and candidate.is_file():
             data = json.loads(candidate.read_text(encoding="utf-8"))
             return {str(k): float(v) for k, v in data.items()}
-    if path is not None:
-        raise NotFoundError(f"최적값 파일 {path}이(가) 없습니다", f"no optima file {path}",
-                            location=ErrorLocation(file=str(path)))
     return {}
 
 
