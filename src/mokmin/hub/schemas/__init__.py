@@ -10,6 +10,7 @@ from mokmin.errors import NotFoundError
 from mokmin.hub.schema import Schema
 from mokmin.hub.schemas import (
     admin_codes,
+    candidates,
     cctv,
     complaints,
     enforcement,
@@ -21,6 +22,7 @@ from mokmin.hub.schemas import (
 BUILTIN_SCHEMAS: dict[str, Schema] = {
     "parking_lots": parking_lots.SCHEMA,
     "cctv": cctv.SCHEMA,
+    "siting_candidates": candidates.SCHEMA,
     "parking_enforcement": enforcement.SCHEMA,
     "civil_complaints": complaints.SCHEMA,
     "vehicle_tax_delinquency": vehicle_tax.SCHEMA,
