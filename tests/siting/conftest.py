@@ -111,6 +111,11 @@ def capacitated_cost_lp(instance: Instance, sites: tuple[int, ...], penalty: flo
     return float(res.fun)
 
 
+def nondecreasing(values: list[float]) -> bool:
+    """Each value at least the one before it (within TOL)."""
+    return bool((np.diff(np.asarray(values, dtype=np.float64)) >= -TOL).all())
+
+
 def orlib_text(n: int, p: int, edges: list[tuple[int, int, float]]) -> str:
     """An OR-Library p-median file's text: ``n m p`` then one ``i j cost`` line per edge (1-based)."""
     lines = [f"{n} {len(edges)} {p}"] + [f"{i} {j} {c:g}" for i, j, c in edges]

@@ -53,7 +53,9 @@ def lagrangian_median(problem: MedianProblem, p: int, upper: float, *, iteration
     fixed = problem.fixed
     free = np.flatnonzero(~fixed)
     lam = np.array(start, dtype=np.float64) if start is not None else np.sort(wc, axis=1)[:, min(1, wc.shape[1] - 1)]
-    best = LagrangianBound(-np.inf, lam.copy(), np.zeros(cost.shape[1]), 0)
+    # rho always belongs to the multipliers beside it (callers rebuild bounds from the pair, as radius_caps does),
+    # even before the first iteration: zeros here once made every radius cap level 1 with iterations=0.
+    best = LagrangianBound(-np.inf, lam.copy(), np.minimum(0.0, wc - lam[:, None]).sum(axis=0), 0)
     pick = free[:0]
     theta, stale = 2.0, 0
     for it in range(1, iterations + 1):

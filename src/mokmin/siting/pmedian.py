@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from mokmin.errors import ErrorLocation, InputError
 from mokmin.siting.heuristics import greedy_median, interchange_median
 from mokmin.siting.lagrangian import lagrangian_median, probe_fixing, radius_caps, reduced_cost_fixing
 from mokmin.siting.problems import MedianProblem, SiteRow, SitingResult, check_k
@@ -198,7 +199,7 @@ def _reduce(search: _Search, iterations: int, probe_limit: int) -> _Reduction | 
         return None
     close, open_ = reduced_cost_fixing(lag, problem.fixed, p, search.threshold)
     active = ~close
-    if 0 < int((active & ~problem.fixed).sum()) <= probe_limit:
+    if iterations and 0 < int((active & ~problem.fixed).sum()) <= probe_limit:
         active = probe_fixing(problem, p, search.upper, lag, active, threshold=search.threshold)
     forced = problem.fixed | open_
     search.details.update(removed=int((~active).sum()), forced_open=int(open_.sum()))
@@ -278,6 +279,8 @@ def solve_pmedian(problem: MedianProblem, p: int, *, solver: Solver | None = Non
     Returns the best solution found; ``bound`` is a proven lower bound and ``status`` is ``optimal`` or
     ``time_limit``. ``strategy``: ``lazy`` (grow levels), ``full`` (every level a solution can need) or
     ``auto`` (full when that is small). ``details`` records the reductions, levels and rounds.
+    ``lagrangian_iterations=0`` switches the Lagrangian reduction off entirely (probing included), so the radius
+    MILP alone proves the optimum.
     """
     if problem.capacities is not None:
         from mokmin.siting.capacitated import solve_capacitated_median
@@ -287,6 +290,9 @@ def solve_pmedian(problem: MedianProblem, p: int, *, solver: Solver | None = Non
     deadline = None if time_limit is None else begin + time_limit
     fixed = np.flatnonzero(problem.fixed)
     p = check_k(p, problem.n_candidates - fixed.size)
+    if p + fixed.size == 0:
+        raise InputError("기존 시설이 없으면 p는 1 이상이어야 합니다", "with no existing facility p must be at least 1",
+                         location=ErrorLocation(field="k", value=p))
     integral = _integral(problem)
     best = interchange_median(problem, greedy_median(problem, p)) if p else []
     search = _Search(problem, p, [], math.inf, -math.inf, 0.0, {"rounds": 0})
