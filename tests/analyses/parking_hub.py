@@ -18,11 +18,13 @@ from mokmin.hub.mapping import suggest_mapping
 from mokmin.hub.schemas import get_schema
 
 SEED = 3
-DATASETS = {"events": ("enforcement", "parking_enforcement"), "complaints": ("complaints", "civil_complaints")}
+DATASETS = {"events": ("enforcement", "parking_enforcement"), "complaints": ("complaints", "civil_complaints"),
+            "cctv": ("cctv", "cctv"), "lots": ("parking_lots", "parking_lots"),
+            "candidates": ("candidates", "siting_candidates")}
 
 
 def demo_hub(factory: pytest.TempPathFactory) -> dict:
-    """Generate (seed 3) and ingest enforcement and complaints once; later calls reuse the same home."""
+    """Generate (seed 3) and ingest every parking file once; later calls reuse the same home."""
     home = factory.getbasetemp() / "parking-demo-hub"
     ready = home / "ready.json"
     if not ready.exists():

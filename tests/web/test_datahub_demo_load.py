@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SEED = 11
 SCALE = 0.02
 EXPECTED = {"parking-enforcement": "enforcement", "parking-complaints": "complaints", "cctv": "cctv",
-            "parking-lots": "parking_lots"}
+            "parking-lots": "parking_lots", "siting-candidates": "candidates"}
 
 
 def _rows(path) -> list[dict[str, str]]:

@@ -102,3 +102,8 @@ bench.add_command(engine_bench)
 from mokmin.analyses.hotspot_bench import gistar_bench  # noqa: E402
 
 bench.add_command(gistar_bench)
+
+from mokmin.siting.bench import mclp_bench, pmed_bench  # noqa: E402
+
+bench.add_command(pmed_bench)
+bench.add_command(mclp_bench)

@@ -11,8 +11,8 @@ Files (under ``home/demo/parking``), each in the form the real source ships:
 - ``parking_lots_standard.cp949.csv``: 40 lots in 전국주차장정보표준데이터 format (schema ``parking_lots``).
 - ``candidates.csv``: 200 candidate sites (UTF-8; ``candidate_id, type, name, dong, x_5186, y_5186, lon, lat,
   capacity, note``; ``type`` is ``cctv`` (capacity empty) or ``parking_lot`` (capacity in spaces)). No public
-  standard exists, so it is not a hub dataset: the siting analyses read it from this directory (the data-hub
-  loader also reports its path).
+  standard exists, so it loads with mokmin's own ``siting_candidates`` schema (dataset ``siting-candidates``), the
+  siting analyses' ``candidates`` input.
 - ``gazetteer.json`` (place text -> [lat, lon]) and ``dong_centroids.json`` (dong -> [lat, lon]): the
   municipality's geocoding tables, in the format of Cheonan's, for the hub's ingest.
 - ``hotspots_truth.json``: what was planted (see :func:`_truth`), for the analyses' tests to check against.

@@ -1,6 +1,6 @@
 """``mokmin bench pmed`` and ``mokmin bench mclp``: exactness and speed of the siting solver.
 
-Register in :mod:`mokmin.bench.cli` with ``bench.add_command(pmed_bench)`` and ``bench.add_command(mclp_bench)``.
+Registered in :mod:`mokmin.bench.cli`.
 Both print a JSON summary on their last line and, with ``--output``, write a section of docs/benchmarks.md.
 """
 

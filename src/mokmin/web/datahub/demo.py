@@ -8,9 +8,9 @@ and parking-lot files likewise. Each dataset is then catalogued for the web with
 :func:`mokmin.web.datahub.services.register_existing`, owned by 주차관리과 and loaded by the demo data
 steward (``demo_steward``), so the accounts loader must have run first.
 
-Candidate sites have no hub schema (no public standard exists): they stay a plain CSV in the demo area,
-``<home>/demo/parking/candidates.csv``, whose path the summary reports; the siting analyses read it from there,
-and the ground truth from ``hotspots_truth.json`` beside it.
+Candidate sites have no public standard: they load with mokmin's own ``siting_candidates`` schema as the dataset
+``siting-candidates`` (the summary still reports the CSV's path), which the siting analyses take as their
+``candidates`` input; the ground truth stays in ``hotspots_truth.json`` beside it.
 
 Idempotent: a dataset the store already has is not ingested again (it is only catalogued, if the catalogue lost
 it). ``force`` ingests every file again as a new version, e.g. after ``mokmin demo --force`` regenerated them.
@@ -74,6 +74,8 @@ DATASETS: tuple[DemoDataset, ...] = (
                 "주정차단속 목적 52대 포함 60대 / 60 demo cameras, 52 for parking enforcement"),
     DemoDataset("parking-lots", "parking_lots", FILES["parking_lots"], "주차장 현황 (전국주차장정보표준데이터, 데모)",
                 "공영·민영 주차장 40곳 / 40 demo parking lots"),
+    DemoDataset("siting-candidates", "siting_candidates", FILES["candidates"], "CCTV·주차장 입지 후보지 (데모)",
+                "교차로·지주 140곳(CCTV), 주차장 부지 60곳(면수 포함) / 200 demo candidate sites for cameras and lots"),
 )
 
 
