@@ -10,6 +10,7 @@ The instances are small enough (at most a few thousand subsets) that the whole f
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
+from mokmin.siting.solver import TIME_LIMIT, HighsSolver, MilpModel, MilpResult
 from tests.conftest import SHARED
 
 PMED = SHARED / "pmed"
@@ -36,6 +38,20 @@ class Instance:
     @property
     def free(self) -> list[int]:
         return [j for j in range(self.cost.shape[1]) if j not in self.fixed]
+
+
+class StoppedSolver:
+    """Stops every MILP at its time limit before an incumbent (as HiGHS may on a large model); LPs (no integer
+    column) are solved by HiGHS. ``calls`` counts the MILPs it was given."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def solve(self, model: MilpModel, *, time_limit: float | None = None, mip_rel_gap: float = 1e-6) -> MilpResult:
+        if not model.integrality.any():
+            return HighsSolver().solve(model)
+        self.calls += 1
+        return MilpResult(TIME_LIMIT, None, math.inf, -math.inf, 0.0, "stopped")
 
 
 def random_instance(seed: int, n: int = 14, m: int = 8, *, n_fixed: int = 0, integral: bool = False,

@@ -18,8 +18,7 @@ from mokmin.siting.lagrangian import lagrangian_median, probe_fixing, radius_cap
 from mokmin.siting.pmedian import solve_pmedian
 from mokmin.siting.problems import MedianProblem
 from mokmin.siting.solver import OPTIMAL, TIME_LIMIT
-from tests.siting.conftest import TOL, Instance, brute_median, random_instance, subsets
-from tests.siting.test_coverage import NoIncumbent
+from tests.siting.conftest import TOL, Instance, StoppedSolver, brute_median, random_instance, subsets
 
 SEEDS = range(16)
 CASES = [(seed, n_fixed, integral) for seed in SEEDS for n_fixed in (0, 2) for integral in (True, False)]
@@ -170,7 +169,7 @@ def test_stopped_solver_still_returns_a_solution_and_a_valid_bound(seed: int) ->
     inst = random_instance(seed, n_fixed=1, integral=bool(seed % 2))
     best = brute_median(inst, 3)
     for iterations in (0, 400):
-        result = solve_pmedian(_problem(inst), 3, solver=NoIncumbent(), lagrangian_iterations=iterations)
+        result = solve_pmedian(_problem(inst), 3, solver=StoppedSolver(), lagrangian_iterations=iterations)
         assert len(result.chosen) == 3 and _cost(inst, [*inst.fixed, *result.chosen]) == result.objective
         assert result.bound <= best + TOL <= result.objective + 2 * TOL
         if result.status != OPTIMAL:

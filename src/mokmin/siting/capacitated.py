@@ -20,7 +20,10 @@ minimising walked distance x demand; demand that no open lot can hold is "unserv
          sum_i w_i z_ij <= cap_j y_j          every candidate j
          z_ij <= y_j,   sum_{j not in F} y_j = p,   y_j = 1 (j in F),   y binary,   z, u >= 0
 
-Both go to the injected solver as they are (they are small after aggregating demand to cells). Without
+Both go to the injected solver as they are (they are small after aggregating demand to cells). When the time
+limit stops it, the result is the better of its incumbent's lots and the greedy lots, each re-assigned by an LP,
+with the solver's bound (and for covering the greedy covering bound): a time limit never leaves the user without
+lots. Without
 capacities the covering model is the MCLP (:func:`mokmin.siting.coverage.solve_mclp`) and the median model the
 radius formulation (:func:`mokmin.siting.pmedian.solve_pmedian`).
 """
@@ -34,9 +37,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from mokmin.errors import ErrorLocation, InputError
-from mokmin.siting.coverage import solve_mclp
+from mokmin.siting.coverage import _pad, solve_mclp
+from mokmin.siting.heuristics import greedy_cover
 from mokmin.siting.problems import CoverageProblem, MedianProblem, SiteRow, SitingResult, check_k
-from mokmin.siting.solver import OPTIMAL, TIME_LIMIT, HighsSolver, MilpModel, Solver, stack_rows
+from mokmin.siting.solver import OPTIMAL, TIME_LIMIT, HighsSolver, MilpModel, MilpResult, Solver, stack_rows
 
 MAX_PAIRS = 5_000_000
 
@@ -95,10 +99,8 @@ def solve_capacitated_cover(problem: CoverageProblem, k: int, *, solver: Solver 
     solver = solver or HighsSolver()
     model = capacitated_cover_model(problem, k)
     res = solver.solve(model, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
-    if res.x is None:
-        raise InputError("제한 시간 안에 해를 찾지 못했습니다. 제한 시간을 늘리거나 후보를 줄이십시오",
-                         "no solution within the time limit; allow more time or fewer candidates",
-                         location=ErrorLocation(field="time_limit", value=time_limit))
+    if res.status != OPTIMAL:
+        res = _best_known_cover(problem, k, solver, res, model.shape[1])
     _, free = _fixed_x(problem.n_candidates, problem.fixed)
     chosen = [int(j) for j in free[res.x[: free.size] > 0.5]]
     pairs = sparse.coo_array(problem.covers)
@@ -116,6 +118,35 @@ def solve_capacitated_cover(problem: CoverageProblem, k: int, *, solver: Solver 
                         else bound, status, "exact", time.perf_counter() - begin, float(problem.weights.sum()),
                         _served(problem, np.flatnonzero(problem.fixed), solver), tuple(rows), assignment,
                         {"solver_seconds": round(res.seconds, 3), "nodes": res.nodes})
+
+
+def _best_known_cover(problem: CoverageProblem, k: int, solver: Solver, stopped: MilpResult, width: int
+                      ) -> MilpResult:
+    """The solver stopped at its limit: the better of its incumbent's lots (if any) and the greedy covering lots,
+    each with its best assignment (an LP: an early incumbent's flows can serve far less than its lots can), in
+    the model's column layout. Served demand never exceeds uncapacitated coverage, so the greedy covering bound
+    holds beside the solver's."""
+    greedy = greedy_cover(problem, k)
+    _, free = _fixed_x(problem.n_candidates, problem.fixed)
+    options = [_pad(problem, list(greedy.order), k)]
+    if stopped.x is not None:
+        options.append([int(j) for j in free[stopped.x[: free.size] > 0.5]])
+    results = [solver.solve(capacitated_cover_model(CoverageProblem(
+        problem.covers, problem.weights, _opened(problem.fixed, sites), problem.capacities), 0, integral=False))
+        for sites in options]
+    pos = int(np.argmin([lp.objective for lp in results]))
+    lp, sites = results[pos], options[pos]
+    assert lp.x is not None, "the transportation LP is always feasible (serve nothing)"
+    x = np.concatenate([np.isin(free, sites).astype(np.float64), lp.x[lp.x.size - (width - free.size):]])
+    upper = min(float(greedy.bounds[min(k, greedy.bounds.size - 1)]), -stopped.bound)
+    return MilpResult(TIME_LIMIT, x, lp.objective, -upper, stopped.seconds, "best known", stopped.nodes)
+
+
+def _opened(fixed: NDArray[np.bool_], sites: list[int]) -> NDArray[np.bool_]:
+    """``fixed`` with ``sites`` opened too: a model built with it has no integer columns left."""
+    opened = fixed.copy()
+    opened[np.asarray(sites, dtype=np.int64)] = True
+    return opened
 
 
 def _served(problem: CoverageProblem, sites: NDArray[np.int64], solver: Solver) -> float:
@@ -156,23 +187,12 @@ def _cover_rows(problem: CoverageProblem, chosen: list[int], flow: sparse.coo_ar
     return rows
 
 
-def solve_capacitated_median(problem: MedianProblem, p: int, *, solver: Solver | None = None,
-                             time_limit: float | None = 60.0, mip_rel_gap: float = 1e-6,
-                             unserved_penalty: float | None = None) -> SitingResult:
-    """Open ``p`` new lots minimising demand-weighted distance with capacities (see the module docstring)."""
-    from mokmin.siting.pmedian import median_rows, solve_pmedian
-
-    if problem.capacities is None:
-        return solve_pmedian(problem, p, solver=solver, time_limit=time_limit)
-    begin = time.perf_counter()
+def capacitated_median_model(problem: MedianProblem, p: int, penalty: float, *, integral: bool = True) -> MilpModel:
+    """The capacitated p-median model above; columns ``[y_free..., z_ij (row-major)..., u_i...]``
+    (``integral=False``: its LP relaxation)."""
+    assert problem.capacities is not None
     n, m = problem.cost.shape
-    if n * m > MAX_PAIRS:
-        raise InputError(f"수요 {n} x 후보 {m} 쌍은 너무 많습니다. 수요를 격자로 묶으십시오",
-                         f"{n} demand x {m} candidates is too many pairs; aggregate demand to grid cells",
-                         location=ErrorLocation(field="demand", value=n))
-    p = check_k(p, int((~problem.fixed).sum()))
     cap, w = problem.capacities, problem.weights
-    penalty = float(unserved_penalty if unserved_penalty is not None else 2 * problem.cost.max(initial=1.0))
     xcol, free = _fixed_x(m, problem.fixed)
     ny = free.size
     zi, zj = np.divmod(np.arange(n * m), m)
@@ -196,13 +216,58 @@ def solve_capacitated_median(problem: MedianProblem, p: int, *, solver: Solver |
                             (link, np.full(pf.size, -inf), np.zeros(pf.size)),
                             (card, np.array([float(p)]), np.array([float(p)]))], width)
     c = np.concatenate([np.zeros(ny), (w[:, None] * problem.cost).ravel(), w * penalty])
-    integrality = np.concatenate([np.ones(ny, dtype=np.int8), np.zeros(nz + n, dtype=np.int8)])
-    model = MilpModel(c, a, lo, hi, np.zeros(width), np.ones(width), integrality)
+    integrality = np.concatenate([np.full(ny, 1 if integral else 0, dtype=np.int8), np.zeros(nz + n, dtype=np.int8)])
+    return MilpModel(c, a, lo, hi, np.zeros(width), np.ones(width), integrality)
+
+
+def _best_known_median(problem: MedianProblem, p: int, penalty: float, solver: Solver, stopped: MilpResult
+                       ) -> MilpResult:
+    """The solver stopped at its limit: the better of its incumbent's lots (if any) and the uncapacitated greedy +
+    interchange lots, each with its best assignment (an LP, always feasible thanks to the unserved slack). Costs
+    are >= 0, so 0 is a lower bound when the solver proved none."""
+    from mokmin.siting.heuristics import greedy_median, interchange_median
+
+    _, free = _fixed_x(problem.n_candidates, problem.fixed)
+    options = [interchange_median(problem, greedy_median(problem, p)) if p else []]
+    if stopped.x is not None:
+        options.append([int(j) for j in free[stopped.x[: free.size] > 0.5]])
+    results = [solver.solve(capacitated_median_model(MedianProblem(
+        problem.cost, problem.weights, _opened(problem.fixed, sites), problem.capacities), 0, penalty,
+        integral=False)) for sites in options]
+    pos = int(np.argmin([lp.objective for lp in results]))
+    lp, sites = results[pos], options[pos]
+    assert lp.x is not None, "the assignment LP is always feasible (leave demand unserved)"
+    flows = lp.x[lp.x.size - problem.cost.size - problem.n_demand:]  # z and u: the same columns in both models
+    x = np.concatenate([np.isin(free, sites).astype(np.float64), flows])
+    return MilpResult(TIME_LIMIT, x, lp.objective, min(max(stopped.bound, 0.0), lp.objective), stopped.seconds,
+                      "best known", stopped.nodes)
+
+
+def solve_capacitated_median(problem: MedianProblem, p: int, *, solver: Solver | None = None,
+                             time_limit: float | None = 60.0, mip_rel_gap: float = 1e-6,
+                             unserved_penalty: float | None = None) -> SitingResult:
+    """Open ``p`` new lots minimising demand-weighted distance with capacities (see the module docstring)."""
+    from mokmin.siting.pmedian import median_rows, solve_pmedian
+
+    if problem.capacities is None:
+        return solve_pmedian(problem, p, solver=solver, time_limit=time_limit)
+    begin = time.perf_counter()
+    n, m = problem.cost.shape
+    if n * m > MAX_PAIRS:
+        raise InputError(f"수요 {n} x 후보 {m} 쌍은 너무 많습니다. 수요를 격자로 묶으십시오",
+                         f"{n} demand x {m} candidates is too many pairs; aggregate demand to grid cells",
+                         location=ErrorLocation(field="demand", value=n))
+    p = check_k(p, int((~problem.fixed).sum()))
+    penalty = float(unserved_penalty if unserved_penalty is not None else 2 * problem.cost.max(initial=1.0))
+    model = capacitated_median_model(problem, p, penalty)
+    ny = int((~problem.fixed).sum())
+    nz = n * m
+    w = problem.weights
     solver = solver or HighsSolver()
     res = solver.solve(model, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
-    if res.x is None:
-        raise InputError("제한 시간 안에 해를 찾지 못했습니다", "no solution within the time limit",
-                         location=ErrorLocation(field="time_limit", value=time_limit))
+    if res.status != OPTIMAL:
+        res = _best_known_median(problem, p, penalty, solver, res)
+    _, free = _fixed_x(m, problem.fixed)
     chosen = [int(j) for j in free[res.x[:ny] > 0.5]]
     z = res.x[ny:ny + nz].reshape(n, m)
     unserved = float(w @ res.x[ny + nz:])
