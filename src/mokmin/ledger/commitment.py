@@ -42,6 +42,9 @@ MAX_SAFE_INTEGER = 2**53 - 1
 NONCE_BYTES = 32
 _NONCE = re.compile(r"^[0-9a-f]{64}$")
 _COMMITMENT = re.compile(r"^[0-9a-f]{64}$")
+# json's own escaper for ensure_ascii=False: \" \\ \n \r \t \b \f, other controls as \u00xx, the rest
+# literal: exactly what JSON.stringify does for well-formed strings.
+_string = json.encoder.encode_basestring
 
 
 def _bad(field: str, value: object, ko: str, en: str) -> InputError:
@@ -54,6 +57,9 @@ def _number(value: float) -> str:
     """ECMAScript Number::toString for a finite double (RFC 8785 §3.2.2.3), from Python's shortest repr."""
     if value == 0:
         return "0"
+    text = repr(value)
+    if "e" not in text:  # 1e-4 <= |value| < 1e16: both write the same fixed digits, ECMAScript without ".0"
+        return text[:-2] if text.endswith(".0") else text
     sign = "-" if value < 0 else ""
     digits_tuple = Decimal(repr(abs(value))).normalize().as_tuple()
     digits = "".join(map(str, digits_tuple.digits))
@@ -72,31 +78,37 @@ def _number(value: float) -> str:
     return sign + text
 
 
+def _sorted_keys(keys: list[str]) -> list[str]:
+    """Keys in UTF-16 code-unit order (RFC 8785 §3.2.3); for ASCII keys that is plain ``sorted``."""
+    if all(key.isascii() for key in keys):
+        return sorted(keys)
+    return sorted(keys, key=lambda key: key.encode("utf-16-be"))
+
+
 def _encode(value: Any, path: str, out: list[str]) -> None:
-    if value is None or value is True or value is False:
-        out.append({None: "null", True: "true", False: "false"}[value])
-    elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
-    elif isinstance(value, int):
-        if abs(value) > MAX_SAFE_INTEGER:
+    """Append the canonical form of ``value`` to ``out`` (types tested most common first: this is a hot path)."""
+    kind = type(value)
+    if kind is str:
+        out.append(_string(value))
+    elif kind is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
             raise _bad(path, value, "정수가 너무 큽니다 (±2^53-1 이내)", "integer outside ±(2^53 - 1)")
         out.append(str(value))
-    elif isinstance(value, float):
+    elif kind is dict or isinstance(value, Mapping):
+        keys = list(value)
+        if not all(type(key) is str for key in keys):
+            raise _bad(path, keys, "객체의 키는 문자열이어야 합니다", "object keys must be strings")
+        out.append("{")
+        for position, key in enumerate(_sorted_keys(keys)):
+            out.append(_string(key) + ":" if not position else "," + _string(key) + ":")
+            _encode(value[key], f"{path}.{key}", out)
+        out.append("}")
+    elif value is None or value is True or value is False:
+        out.append("null" if value is None else "true" if value else "false")
+    elif kind is float:
         if not math.isfinite(value):
             raise _bad(path, value, "NaN과 무한대는 쓸 수 없습니다", "NaN and infinity are not allowed")
         out.append(_number(value))
-    elif isinstance(value, Mapping):
-        keys = list(value)
-        if not all(isinstance(key, str) for key in keys):
-            raise _bad(path, keys, "객체의 키는 문자열이어야 합니다", "object keys must be strings")
-        out.append("{")
-        for position, key in enumerate(sorted(keys, key=lambda key: key.encode("utf-16-be"))):
-            if position:
-                out.append(",")
-            out.append(json.dumps(key, ensure_ascii=False))
-            out.append(":")
-            _encode(value[key], f"{path}.{key}", out)
-        out.append("}")
     elif isinstance(value, list | tuple):
         out.append("[")
         for position, item in enumerate(value):

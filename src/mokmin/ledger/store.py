@@ -95,11 +95,17 @@ class Leaf:
 
 @runtime_checkable
 class LeafStore(Protocol):
-    """What the ledger needs from durable storage; a PostgreSQL store implements the same five verbs."""
+    """What the ledger needs from durable storage; a PostgreSQL store implements the same six verbs.
+
+    Appending is atomic and serialised (the next index is ``MAX(index) + 1`` read inside the writing transaction:
+    ``BEGIN IMMEDIATE`` here, ``LOCK TABLE ... IN EXCLUSIVE MODE`` or a sequence with a unique index there).
+    """
 
     def append(self, kind: str, payload: Any, *, time: str | None = None) -> int: ...
 
     def append_many(self, entries: Iterable[tuple[str, Any]]) -> list[int]: ...
+
+    def append_leaves(self, entries: Iterable[tuple[str, Any]]) -> list[Leaf]: ...
 
     def size(self) -> int: ...
 
@@ -147,13 +153,17 @@ class SQLiteLeafStore:
 
     def append(self, kind: str, payload: Any, *, time: str | None = None) -> int:
         """Store one entry; return its index."""
-        return self._append([(kind, payload, time)])[0]
+        return self._append([(kind, payload, time)])[0].index
 
     def append_many(self, entries: Iterable[tuple[str, Any]]) -> list[int]:
         """Store many ``(kind, payload)`` entries in one transaction (all or none); return their indices."""
+        return [leaf.index for leaf in self.append_leaves(entries)]
+
+    def append_leaves(self, entries: Iterable[tuple[str, Any]]) -> list[Leaf]:
+        """As :meth:`append_many`, returning the stored leaves (with their hashes, for the in-memory tree)."""
         return self._append([(kind, payload, None) for kind, payload in entries])
 
-    def _append(self, entries: list[tuple[str, Any, str | None]]) -> list[int]:
+    def _append(self, entries: list[tuple[str, Any, str | None]]) -> list[Leaf]:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -165,7 +175,7 @@ class SQLiteLeafStore:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return [row[0] for row in rows]
+        return [Leaf(*row) for row in rows]
 
     # -- reading ------------------------------------------------------------------------------------------------
 

@@ -305,8 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+__all__ = ["Witness", "format_request", "main", "make_server", "parse_request", "request_cosignature"]
+
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["Witness", "format_request", "make_server", "parse_request", "request_cosignature"]
