@@ -182,3 +182,21 @@ def test_bad_arguments_are_input_errors():
         verify_inclusion(b"x" * 31, 0, 1, [], b"x" * 32)
     assert caught.value.details["reason"] == "bad_hash_length"
     assert "32" in caught.value.message_en
+
+
+@pytest.mark.slow
+def test_a_million_leaves():
+    """Issue 7's size: a million leaves build, give the same root both ways, and prove anything in well under 60 s."""
+    import time
+
+    start = time.perf_counter()
+    hashes = b"".join(hash_leaf(i.to_bytes(8, "big")) for i in range(1_000_000))
+    tree = MerkleTree.from_leaf_hashes(hashes)
+    assert tree.root() == root_of_leaf_hashes(hashes)
+    rng = random.Random(1)
+    for _ in range(100):
+        size = rng.randrange(1, tree.size + 1)
+        index, size1 = rng.randrange(size), rng.randrange(1, size + 1)
+        verify_inclusion(tree.leaf_hash(index), index, size, tree.inclusion_proof(index, size), tree.root(size))
+        verify_consistency(size1, size, tree.consistency_proof(size1, size), tree.root(size1), tree.root(size))
+    assert time.perf_counter() - start < 60

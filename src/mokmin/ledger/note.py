@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
@@ -128,7 +129,7 @@ class Verifier:
                 key.verify(signature[8:], cosigned_message(text, int.from_bytes(signature[:8], "big")))
             else:
                 key.verify(signature, text.encode("utf-8"))
-        except Exception:  # cryptography raises InvalidSignature; a short signature raises ValueError
+        except (InvalidSignature, ValueError):  # ValueError: a signature of the wrong length
             return False
         return True
 

@@ -13,8 +13,9 @@ Every failure raises, never returns False, so a caller cannot forget to check:
 
 Edge cases, as the conformance vectors of transparency-dev/merkle fix them: an empty tree includes nothing;
 equal sizes are consistent only with an empty proof and byte-identical roots (and size 0 only with the empty-tree
-root); a consistency proof from size 0 is refused, because the RFC defines it for ``0 < first < second`` only and
-it would prove nothing.
+root), compared as bytes without a length check (a vector accepts two equal 12-byte "roots" for size 1); a
+consistency proof from size 0 is refused, because the RFC defines it for ``0 < first < second`` only and it would
+prove nothing (a witness seeing a log for the first time needs no proof: :mod:`mokmin.ledger.witness`).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,12 +129,16 @@ def _prepare(index: int, kind: str, payload: Any, time: str | None) -> tuple[int
 
 
 class SQLiteLeafStore:
-    """:class:`LeafStore` on an SQLite file (WAL journal; one writer at a time by ``BEGIN IMMEDIATE``)."""
+    """:class:`LeafStore` on an SQLite file (WAL journal; one writer at a time by ``BEGIN IMMEDIATE``).
+
+    One connection per object, shared by threads under a lock; other processes may open the same file.
+    """
 
     def __init__(self, path: str | Path, *, verify: bool = True) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
@@ -165,16 +170,17 @@ class SQLiteLeafStore:
 
     def _append(self, entries: list[tuple[str, Any, str | None]]) -> list[Leaf]:
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            start = db.execute("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_leaf").fetchone()[0]
-            rows = [_prepare(start + i, kind, payload, time) for i, (kind, payload, time) in enumerate(entries)]
-            db.executemany("INSERT INTO ledger_leaf (idx, time, kind, payload, leaf_hash) VALUES (?, ?, ?, ?, ?)",
-                           rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        with self._lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                start = db.execute("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_leaf").fetchone()[0]
+                rows = [_prepare(start + i, kind, payload, time) for i, (kind, payload, time) in enumerate(entries)]
+                db.executemany("INSERT INTO ledger_leaf (idx, time, kind, payload, leaf_hash) VALUES (?, ?, ?, ?, ?)",
+                               rows)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         return [Leaf(*row) for row in rows]
 
     # -- reading ------------------------------------------------------------------------------------------------

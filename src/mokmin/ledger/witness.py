@@ -53,6 +53,7 @@ from mokmin.ledger.proofs import verify_consistency
 
 STATE_FORMAT = "mokmin-witness-state/1"
 MAX_PROOF_LINES = 63
+MAX_BODY = 1 << 20  # a checkpoint, 63 proof lines and many cosignatures fit in a few kilobytes
 STATUS = {"unknown_log": 404, "bad_log_signature": 403, "smaller_checkpoint": 400, "malformed": 400,
           "old_size_mismatch": 409, "same_size_different_root": 409, "inconsistent": 422}
 
@@ -224,7 +225,11 @@ def make_server(witness: Witness, host: str = "127.0.0.1", port: int = 0) -> Thr
             if self.path != "/add-checkpoint":
                 self._reply(404, "not found\n")
                 return
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            if not 0 < length <= MAX_BODY:
+                self._reply(400 if length <= 0 else 413, "a body of 1 byte to 1 MiB is required\n")
+                return
+            body = self.rfile.read(length)
             try:
                 line = witness.add_checkpoint(*parse_request(body))
             except MokminError as exc:
@@ -268,7 +273,8 @@ def request_cosignature(url: str, old_size: int, proof: Iterable[bytes], signed_
             details["size"] = int(text)
             raise ConflictError(f"증인이 마지막으로 연서명한 크기는 {text}입니다", f"the witness last cosigned size {text}",
                                 details=details) from None
-        error = ConflictError if exc.code == 409 else IntegrityError if exc.code in (403, 422) else InputError
+        error = {404: NotFoundError, 409: ConflictError, 403: IntegrityError, 422: IntegrityError}.get(exc.code,
+                                                                                                     InputError)
         raise error(f"증인이 연서명을 거부했습니다 ({exc.code}): {text}", f"the witness refused to cosign ({exc.code}): {text}",
                     details=details) from None
 
