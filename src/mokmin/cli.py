@@ -218,6 +218,17 @@ _register_hub()
 
 
 @main.command()
+@click.argument("name")
+@click.option("--title", required=True, help="목록에 보일 제목 / title shown in the catalogue")
+@click.option("--owner-department", default=None, help="소관 부서 이름 또는 코드 / owning department, name or code")
+@click.option("--description", default="", help="설명 / description")
+def catalogue(name: str, title: str, owner_department: str | None, description: str) -> None:
+    """ingest로 올린 데이터셋을 웹 목록에 등록합니다 / Put an ingested dataset into the web catalogue."""
+    click.echo(json.dumps(_web().catalogue_add(name, title=title, owner=owner_department, description=description),
+                          ensure_ascii=False))
+
+
+@main.command()
 @click.argument("name", required=False)
 @click.option("--input", "inputs", multiple=True, help="역할=데이터셋 / role=dataset (e.g. events=parking-enforcement)")
 @click.option("--param", "params", multiple=True, help="이름=값 매개변수 / name=value parameter")

@@ -96,7 +96,11 @@ def transform_xy(x, y, src, dst):  # type: ignore[no-untyped-def]
         if scalar:
             return float(x), float(y)
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    tx, ty = transformer(src, dst).transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if not scalar and xs.size == 1 and ys.size == 1:  # PROJ reads a 1-element array as a scalar (NumPy warns)
+        tx, ty = transformer(src, dst).transform(float(xs.ravel()[0]), float(ys.ravel()[0]))
+        return np.full(xs.shape, tx, dtype=float), np.full(ys.shape, ty, dtype=float)
+    tx, ty = transformer(src, dst).transform(xs, ys)
     if scalar:
         return float(tx), float(ty)
     return np.asarray(tx, dtype=float), np.asarray(ty, dtype=float)

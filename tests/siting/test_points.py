@@ -147,8 +147,6 @@ def test_bad_inputs_name_the_field() -> None:
     assert info.value.location.field == "weight"
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="points.py: float('many') escapes from_geojson as a ValueError (reported, not ours to fix)")
 def test_non_numeric_weight_property_names_field_and_row() -> None:
     bad = _collection([_point(LON0, LAT0), _point(LON0, LAT0, weight="many")])
     with pytest.raises(InputError) as info:

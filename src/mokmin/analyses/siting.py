@@ -31,6 +31,7 @@ from mokmin.analyses.siting_inputs import (
     CellDemand,
     candidate_points,
     cell_demand,
+    cell_dongs,
     existing_points,
     filters,
     grid_candidates,
@@ -177,7 +178,9 @@ def _candidates(context: Context, kind: str, demand: CellDemand, p: SitingSelect
     listed = candidate_points(context, kind, default_capacity=capacity)
     if listed is not None:
         return listed, "list"
-    return grid_candidates(demand, p.candidate_cell, p.max_candidates, capacity=capacity), "grid"
+    where = filters(context, "events", "parking_enforcement", p.start, p.end, p.precise_only)
+    dongs = cell_dongs(context, "events", "parking_enforcement", p.candidate_cell, where)
+    return grid_candidates(demand, p.candidate_cell, p.max_candidates, capacity=capacity, dongs=dongs), "grid"
 
 
 def _uncapacitated(points: Points | None) -> Points | None:

@@ -112,7 +112,8 @@ def _time_cells(context: Context, role: str, schema: str, size: float, where: tu
 
 
 def _long_stays(context: Context, role: str, schema: str, size: float, where: tuple[Any, ...]) -> pa.Table:
-    """Per cell x day x hour of the first record: records beyond the first of the same plate (cars that stayed)."""
+    """Per cell x day: records of a plate beyond its first that day and cell (cars that stayed); rows without a
+    plate (exports that drop it) count for nothing, rather than all as repeats."""
     s = get_schema(schema)
     plate = next((f.name for f in s.fields if f.personal == "vehicle"), None)
     if plate is None or plate not in context.engine.schema(role).names:
@@ -121,13 +122,13 @@ def _long_stays(context: Context, role: str, schema: str, size: float, where: tu
                          "n": pa.array([], pa.int64())})
     spec = Aggregate(role, by=(cell("x_5186", size, name="ix"), cell("y_5186", size, name="iy"),
                                date(s.time_field, "day"), weekday_part(s.time_field, "weekday")),
-                     measures=(count("n"), count_distinct(plate, "cars")), where=where)
+                     measures=(count("n"), count_distinct(plate, "cars")), where=(*where, NotNull(col(plate))))
     table = context.engine.aggregate(spec)
     table = table.filter(pc.and_(pc.is_valid(table["ix"]), pc.is_valid(table["iy"])))
     extra = pc.subtract(table["n"], table["cars"])
     keep = pc.greater(extra, 0)
     out = table.filter(keep)
-    # a long stay has no single hour: count it at noon-free "hour -1" is not plottable, so spread by weekday only
+    # a long stay has no single hour: it is kept with hour -1, counted in the cell's demand but not in the heatmap
     return pa.table({"ix": out["ix"], "iy": out["iy"], "weekday": out["weekday"],
                      "hour": pa.array(np.full(out.num_rows, -1), pa.int64()), "n": extra.filter(keep)})
 
@@ -228,8 +229,28 @@ def candidate_points(context: Context, kind: str, *, default_capacity: float | N
     return Points(pts.x, pts.y, pts.weights, pts.ids, pts.fixed, pts.capacities, props)
 
 
-def grid_candidates(demand: CellDemand, size: float, limit: int, *, capacity: float | None = None) -> Points:
-    """Without a candidate list: the centres of the ``limit`` cells of ``size`` m holding the most demand."""
+def cell_dongs(context: Context, role: str, schema: str, size: float, where: tuple[Any, ...]
+               ) -> dict[tuple[int, int], str]:
+    """The dong most records of each ``size`` m cell name (empty when the input carries no dong)."""
+    dong = get_schema(schema).dong_field
+    if not dong or role not in context.engine.tables() or dong not in context.engine.schema(role).names:
+        return {}
+    spec = Aggregate(role, by=(cell("x_5186", size, name="ix"), cell("y_5186", size, name="iy"), col(dong, "dong")),
+                     measures=(count("n"),), where=where)
+    best: dict[tuple[int, int], tuple[int, str]] = {}
+    for r in context.engine.aggregate(spec).to_pylist():
+        if r["ix"] is None or r["iy"] is None or not r["dong"]:
+            continue
+        key = (int(r["ix"]), int(r["iy"]))
+        if key not in best or (r["n"], r["dong"]) > best[key]:
+            best[key] = (r["n"], r["dong"])
+    return {k: v[1] for k, v in best.items()}
+
+
+def grid_candidates(demand: CellDemand, size: float, limit: int, *, capacity: float | None = None,
+                    dongs: dict[tuple[int, int], str] | None = None) -> Points:
+    """Without a candidate list: the centres of the ``limit`` cells of ``size`` m holding the most demand,
+    named by their dong (``dongs``, from :func:`cell_dongs` on the same grid)."""
     ix = np.floor(demand.x / size).astype(np.int64)
     iy = np.floor(demand.y / size).astype(np.int64)
     keys, inverse = np.unique(np.stack([ix, iy], axis=1), axis=0, return_inverse=True)
@@ -240,5 +261,7 @@ def grid_candidates(demand: CellDemand, size: float, limit: int, *, capacity: fl
     ids = [f"G{int(i)}_{int(j)}" for i, j in keys[top]]
     caps = None if capacity is None else np.full(top.size, float(capacity))
     pts = Points.from_arrays(cx, cy, ids=ids, capacities=caps)
-    props = tuple({"name": f"격자 {ident}"} for ident in ids)
+    names = [(dongs or {}).get((int(i), int(j)), "") for i, j in keys[top]]
+    props = tuple({"name": f"{dong} 일대 격자 {ident}" if dong else f"격자 {ident}", "dong": dong}
+                  for ident, dong in zip(ids, names, strict=True))
     return Points(pts.x, pts.y, pts.weights, pts.ids, pts.fixed, pts.capacities, props)

@@ -73,7 +73,11 @@ class Points:
             p = dict(feature.get("properties") or {})
             xs.append(point.x)
             ys.append(point.y)
-            ws.append(float(p.get(weight, 1.0) or 0.0))
+            try:
+                ws.append(float(p.get(weight, 1.0) or 0.0))
+            except (TypeError, ValueError) as exc:
+                raise InputError("가중치는 숫자여야 합니다", "the weight must be a number",
+                                 location=ErrorLocation(field=weight, row=row, value=p.get(weight))) from exc
             names.append(str(p.get(id_field, feature.get("id", row - 1))))
             flags.append(bool(p.get(fixed, False)))
             caps.append(p.get(capacity))

@@ -105,8 +105,12 @@ class HighsSolver:
                                       "mip_rel_gap": float(mip_rel_gap)}
         if time_limit is not None:
             options["time_limit"] = max(float(time_limit), 0.01)
-        constraints = [LinearConstraint(model.a, model.row_lower, model.row_upper)] if model.shape[0] else []
         start = time.perf_counter()
+        if model.c.size == 0:  # nothing to decide (e.g. a lot that reaches no demand): HiGHS refuses empty models
+            bad = bool(np.any(model.row_lower > 0) or np.any(model.row_upper < 0))
+            return MilpResult(INFEASIBLE if bad else OPTIMAL, None if bad else np.zeros(0),
+                              math.inf if bad else model.offset, model.offset, time.perf_counter() - start)
+        constraints = [LinearConstraint(model.a, model.row_lower, model.row_upper)] if model.shape[0] else []
         res = milp(model.c, integrality=model.integrality, bounds=Bounds(model.lower, model.upper),
                    constraints=constraints, options=options)
         seconds = time.perf_counter() - start

@@ -177,3 +177,25 @@ def knowledge_reindex() -> dict:
     from mokmin.web.qa.index import rebuild_questions
 
     return {"indexed": rebuild(), "questions": rebuild_questions()}
+
+
+def catalogue_add(name: str, *, title: str, owner: str | None, description: str = "") -> dict:
+    """Put a dataset the CLI ingested into the web catalogue, so the pages (explore, analyses) offer it."""
+    setup()
+    from django.db.models import Q
+
+    from mokmin.web.accounts.models import Department
+    from mokmin.web.datahub.models import Dataset
+    from mokmin.web.datahub.services import register_existing
+
+    department = Department.objects.filter(Q(code=owner) | Q(name=owner)).first() if owner else None
+    if owner and department is None:
+        from mokmin.errors import ErrorLocation, NotFoundError
+
+        raise NotFoundError(f"부서 {owner}이(가) 없습니다", f"no department {owner}",
+                            location=ErrorLocation(field="owner-department", value=owner))
+    dataset = register_existing(name, title=title, owner_code=department.code if department else None)
+    if description:
+        Dataset.objects.filter(pk=dataset.pk).update(description=description)
+    return {"dataset": dataset.name, "title": dataset.title, "schema": dataset.schema,
+            "owner": department.name if department else None, "sensitivity": dataset.sensitivity}

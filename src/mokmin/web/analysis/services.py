@@ -27,7 +27,8 @@ def form_fields(cls) -> list[dict]:
             default = ",".join(str(v) for v in default)
         rows.append({"name": f.name, "label_ko": f.metadata.get("label_ko", f.name),
                      "label_en": f.metadata.get("label_en", f.name), "help": f.metadata.get("help_ko", ""),
-                     "bool": kind is bool, "default": "" if default is None else default})
+                     "bool": kind is bool, "default": "" if default is None else default,
+                     "choices": tuple(f.metadata.get("choices", ()))})
     return rows
 
 
@@ -38,6 +39,20 @@ def input_choices(cls, user) -> dict[str, list[Dataset]]:
         rows = Dataset.objects.filter(schema=schema) if schema else Dataset.objects.all()
         choices[role] = [d for d in rows if user.has_perm("datahub.explore", d)]
     return choices
+
+
+def input_roles(cls, user) -> list[dict]:
+    """The form's input rows: role, the schema's title (what to pick), optional or not, and the datasets."""
+    from mokmin.hub.schemas import get_schema
+
+    optional = set(getattr(cls, "OPTIONAL_INPUTS", ()))
+    rows = []
+    for role, datasets in input_choices(cls, user).items():
+        schema = cls.INPUTS[role]
+        found = get_schema(schema) if schema else None
+        rows.append({"role": role, "optional": role in optional, "datasets": datasets,
+                     "title_ko": found.title_ko if found else role, "title_en": found.title_en if found else role})
+    return rows
 
 
 def start(user, name: str, params: dict, inputs: dict) -> object:

@@ -42,7 +42,7 @@ def analysis_form(request: HttpRequest, name: str) -> HttpResponse:
         except MokminError as exc:
             error = exc.message(get_language() or "ko")
     return render(request, "analysis/form.html", {"name": name, "cls": cls, "fields": services.form_fields(cls),
-                                                  "choices": services.input_choices(cls, request.user),
+                                                  "roles": services.input_roles(cls, request.user),
                                                   "error": error, "posted": request.POST})
 
 
