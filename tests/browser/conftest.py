@@ -25,10 +25,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory) -> Iterator[str]:
+def demo_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of the served demo (its MOKMIN_HOME), for tests that also use the CLI on it."""
     home = tmp_path_factory.mktemp("demo-home")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env["MOKMIN_HOME"] = str(home)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_env) -> Iterator[str]:
+    env = demo_env
+    home = env["MOKMIN_HOME"]
     mokmin = [sys.executable, "-m", "mokmin"]
     subprocess.run([*mokmin, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([*mokmin, "demo", "--seed", "1"], env=env, check=True, capture_output=True)

@@ -70,14 +70,27 @@ def test_bad_parameters_are_named_on_the_form(client, hub):
     assert 'role="alert"' in page and "격자 크기" in page
 
 
-def test_staff_cannot_feed_a_personal_dataset_they_may_not_read(client, hub):
-    from mokmin.web.accounts.models import User
+def test_personal_datasets_are_analysed_only_by_their_own_department(client, hub):
+    """The parking team (demo_staff, a plain member of 주차관리과) may run an analysis on its own enforcement
+    records, which are personal (pseudonymised plates): an analysis returns counts, not rows. Plain staff of
+    another department may not, and neither may see the rows on the explore page."""
+    from mokmin.web.accounts.models import Department, User
+    from mokmin.web.accounts.services import create_user
     from mokmin.web.datahub.models import Dataset
 
-    assert Dataset.objects.get(name="parking-enforcement").sensitivity == "personal"  # plates, pseudonymised
+    dataset = Dataset.objects.get(name="parking-enforcement")
+    assert dataset.sensitivity == "personal" and dataset.owner.name == "주차관리과"
     plain = User.objects.get(username="demo_staff")
     assert {r.value for r in plain.roles} == {Role.STAFF.value}
+    assert dataset.owner in [plain.department, *plain.department.ancestors()]
     client.force_login(plain)
-    response = client.post(reverse("analysis:form", args=["underserved"]),
-                           {"input_events": "parking-enforcement", "input_complaints": "parking-complaints"})
-    assert response.status_code == 403
+    posted = {"input_events": "parking-enforcement", "input_complaints": "parking-complaints"}
+    assert client.post(reverse("analysis:form", args=["underserved"]), posted).status_code == 302
+    assert client.get(reverse("datahub:explore", args=["parking-enforcement"])).status_code == 403
+    elsewhere = Department.objects.exclude(pk=dataset.owner.pk).filter(level=dataset.owner.level).first()
+    outsider = create_user("outsider", password="x-Secret-2026!", display_name="outsider",
+                           department_code=elsewhere.code, roles=(Role.STAFF,))
+    client.force_login(outsider)
+    form = client.get(reverse("analysis:form", args=["underserved"])).content.decode()
+    assert "parking-enforcement" not in form
+    assert client.post(reverse("analysis:form", args=["underserved"]), posted).status_code == 403

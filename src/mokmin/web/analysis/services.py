@@ -33,11 +33,11 @@ def form_fields(cls) -> list[dict]:
 
 
 def input_choices(cls, user) -> dict[str, list[Dataset]]:
-    """Datasets the user may read, per input role, filtered by the schema the role needs."""
+    """Datasets the user may analyse, per input role, filtered by the schema the role needs."""
     choices = {}
     for role, schema in cls.INPUTS.items():
         rows = Dataset.objects.filter(schema=schema) if schema else Dataset.objects.all()
-        choices[role] = [d for d in rows if user.has_perm("datahub.explore", d)]
+        choices[role] = [d for d in rows if user.has_perm("datahub.analyse", d)]
     return choices
 
 
@@ -58,11 +58,17 @@ def input_roles(cls, user) -> list[dict]:
 def start(user, name: str, params: dict, inputs: dict) -> object:
     cls = registry.load(name)
     registry.make_params(cls, params)  # bad parameters are refused now, on the form, not in the worker
+    optional = set(getattr(cls, "OPTIONAL_INPUTS", ()))
+    for role in cls.INPUTS:
+        if not inputs.get(role) and role not in optional:
+            raise InputError("입력 데이터셋을 골라 주세요", "choose the input datasets",
+                             location=ErrorLocation(field=f"input:{role}"))
+    inputs = {role: name for role, name in inputs.items() if name}  # an optional input left out
     for role, dataset_name in inputs.items():
         dataset = Dataset.objects.filter(name=dataset_name).first()
         if dataset is None:
             raise InputError("데이터셋이 없습니다", "no such dataset", location=ErrorLocation(field=f"input:{role}"))
-        if not user.has_perm("datahub.explore", dataset):
+        if not user.has_perm("datahub.analyse", dataset):
             raise PermissionDenied
     return submit("analysis.run", {"analysis": name, "params": params, "inputs": inputs}, user=user,
                   title=f"{cls.TITLE_KO}")

@@ -1,5 +1,10 @@
 """Who may do what in the data hub. Personal datasets (plates, names, addresses below dong level, even
-pseudonymised) are for analysts and data stewards; every view of their rows is written to the access log."""
+pseudonymised) are for analysts and data stewards; every view of their rows is written to the access log.
+
+Running an analysis is not viewing rows: an analysis returns counts per cell, place and hour, never a plate.
+So the staff of the department that owns a dataset (its teams included) may analyse it even when it is
+personal (``datahub.analyse``): the parking team runs hot spots and siting on its own enforcement records
+without being able to open them row by row."""
 
 from __future__ import annotations
 
@@ -22,9 +27,20 @@ def may_explore(user, dataset) -> bool:
     return bool(user.is_authenticated)
 
 
+@rules.predicate
+def in_owner_department(user, dataset) -> bool:
+    """The user works in the dataset's owning department or in one of its teams."""
+    if dataset is None or dataset.owner_id is None or not user.is_authenticated:
+        return False
+    department = getattr(user, "department", None)
+    chain = [department, *department.ancestors()] if department is not None else []
+    return any(d.pk == dataset.owner_id for d in chain)
+
+
 PERMISSIONS = {
     "datahub.view_catalog": is_authenticated,
     "datahub.upload": is_steward | is_sysadmin,
     "datahub.explore": may_explore | is_sysadmin,
+    "datahub.analyse": may_explore | in_owner_department | is_sysadmin,
     "datahub.manage": is_steward | is_sysadmin,
 }
