@@ -46,7 +46,8 @@ EXPECTED: dict[str, set[Role]] = {
     "clubs.create": ALL,
 }
 OBJECT_PERMS = {"jobs.view_job", "jobs.cancel_job", "knowledge.read_item", "knowledge.edit_item",
-                "knowledge.review_item", "knowledge.withdraw_item", "datahub.explore", "datahub.analyse", "qa.accept_answer", "clubs.manage_club",
+                "knowledge.review_item", "knowledge.withdraw_item", "datahub.explore", "datahub.analyse", "qa.accept_answer",
+                "clubs.manage_club",
                 "clubs.contribute"}
 
 
