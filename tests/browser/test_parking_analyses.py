@@ -98,7 +98,7 @@ def _run(page, name: str, inputs: dict[str, str], params: dict[str, str], shot: 
     page.wait_for_selector(".result-chart canvas", timeout=30_000)
     if shot is not None:
         page.wait_for_timeout(800)  # let the map tiles of boundaries and charts' animations settle
-        page.screenshot(path=str(shot), full_page=True)
+        page.screenshot(path=str(shot), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1600})
     _check_reports(page)
     return narrative
 

@@ -25,7 +25,7 @@ from mokmin.siting.points import SitingReport
 __all__ = ["MAX_CELLS", "SitingOutput"]
 
 MAX_CELLS = 6000  # demand cells drawn on the page (the busiest); the table keeps them all
-STATUS_COLORS = {"new": "#d94801", "existing": "#6baed6", "none": "#d9d9d9"}
+STATUS_COLORS = {"new": "#e6550d", "existing": "#3182bd", "none": "#636363"}
 STATUS_LABELS = {"new": ("새 시설이 담당", "reached by a new site"), "existing": ("기존 시설이 담당", "reached by an existing one"),
                  "none": ("닿지 않음", "not reached")}
 _NOUN = {"cctv": ("CCTV", "camera", "대", "cameras"), "parking_lot": ("주차장", "lot", "곳", "lots")}
@@ -118,7 +118,8 @@ class SitingOutput:
             "label": np.array([f"{w:,.1f}" for w in d.weight[top]], dtype=object)}
         cells = MapLayer("demand", "수요 격자", "demand cells", squares_geojson(d.ix[top], d.iy[top], d.size, props),
                          {"property": "status", "categories": STATUS_COLORS,
-                          "labels": {k: v[0] for k, v in STATUS_LABELS.items()}, "fillOpacity": 0.6, "weight": 0})
+                          "labels": {k: v[0] for k, v in STATUS_LABELS.items()}, "fillOpacity": 0.6, "weight": 1,
+                          "outline": "fill"})
         layers = [cells]
         radius = self.report.radius
         cands = self.report.candidates
@@ -145,7 +146,7 @@ class SitingOutput:
         noun_ko, noun_en = _NOUN[self.kind][0], _NOUN[self.kind][3]
         layers.append(MapLayer("sites", f"선정된 {noun_ko}와 기존 {noun_ko}", f"chosen and existing {noun_en}",
                                {"type": "FeatureCollection", "features": points},
-                               {"overlay": True, "color": "#a50f15", "radius": 6}))
+                               {"overlay": True, "color": "#a50f15", "radius": 6, "fit": True}))
         return tuple(layers)
 
     # ---- charts ------------------------------------------------------------------------------------------

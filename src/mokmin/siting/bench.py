@@ -48,7 +48,10 @@ def _number(value: float | None) -> float | int | None:
               help="최적값 JSON (기본: 파일 옆 optima.json) / optima JSON (default: optima.json beside the files)")
 @click.option("--time-limit", default=900.0, show_default=True, help="인스턴스당 초 / seconds per instance")
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="결과 기록 파일 / results markdown")
-def pmed_bench(files: tuple[Path, ...], optima: Path | None, time_limit: float, output: Path | None) -> None:
+@click.option("--section", default="pmed", show_default=True,
+              help="기록할 절 이름 / section name in the results file (e.g. pmed-orlib-40 for the whole set)")
+def pmed_bench(files: tuple[Path, ...], optima: Path | None, time_limit: float, output: Path | None,
+               section: str) -> None:
     """OR-Library p-median: 증명된 최적값까지의 시간 / Time to proven optimum on OR-Library pmed files."""
     from mokmin.bench.cli import _emit
     from mokmin.siting.orlib import instance_paths, load_optima, read_instance
@@ -73,7 +76,7 @@ def pmed_bench(files: tuple[Path, ...], optima: Path | None, time_limit: float, 
         click.echo(f"{instance.name}: n={instance.n} p={instance.p} objective={row['objective']} "
                    f"optimum={row['optimum']} {row['seconds']} s proven={result.proven_optimal}", err=True)
     names = " ".join(p.name for p in paths) if len(paths) <= 12 else f"{len(paths)} files"
-    _emit("pmed", f"mokmin bench pmed {names}", rows, output, PMED_NOTES + "\n" + "\n".join(table))
+    _emit(section, f"mokmin bench pmed {names}", rows, output, PMED_NOTES + "\n" + "\n".join(table))
 
 
 def _peer(demand: Any, candidates: Any, radius: float, k: int, time_limit: float) -> dict[str, Any]:
