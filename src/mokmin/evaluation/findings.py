@@ -33,11 +33,17 @@ class Finding:
         return out
 
 
-def entry_finding(code: str, index: int, kind: str, who: str, ko: str, en: str) -> Finding:
-    """A finding about ledger entry ``index``: ``entry 17 (reveal, 평가위원 B): <en>`` and the same in Korean."""
+def entry_label(index: int, kind: str, who: str = "") -> tuple[str, str]:
+    """``("17번 항목 (reveal, 평가위원 B)", "entry 17 (reveal, 평가위원 B)")``."""
     short = kind.removeprefix("evaluation.")
     label = f"{short}, {who}" if who else short
-    return Finding(code, f"{index}번 항목 ({label}): {ko}", f"entry {index} ({label}): {en}", index=index, kind=kind)
+    return f"{index}번 항목 ({label})", f"entry {index} ({label})"
 
 
-__all__ = ["Finding", "entry_finding"]
+def entry_finding(code: str, index: int, kind: str, who: str, ko: str, en: str) -> Finding:
+    """A finding about ledger entry ``index``: ``entry 17 (reveal, 평가위원 B): <en>`` and the same in Korean."""
+    label_ko, label_en = entry_label(index, kind, who)
+    return Finding(code, f"{label_ko}: {ko}", f"{label_en}: {en}", index=index, kind=kind)
+
+
+__all__ = ["Finding", "entry_finding", "entry_label"]
