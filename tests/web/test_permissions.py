@@ -44,11 +44,16 @@ EXPECTED: dict[str, set[Role]] = {
     "qa.answer": ALL,
     "clubs.view": ALL,
     "clubs.create": ALL,
+    "proposals.view": ALL,  # every staff member follows proposals, proposes and debates
+    "proposals.submit": ALL,
+    "proposals.debate": ALL,
+    "proposals.manage": {Role.KNOWLEDGE_MANAGER, Role.SYSADMIN},  # the proposal office: assign, decide, merge
+    "proposals.open_debate": {Role.KNOWLEDGE_MANAGER, Role.SYSADMIN},
 }
 OBJECT_PERMS = {"jobs.view_job", "jobs.cancel_job", "knowledge.read_item", "knowledge.edit_item",
                 "knowledge.review_item", "knowledge.withdraw_item", "datahub.explore", "datahub.analyse", "qa.accept_answer",
                 "clubs.manage_club",
-                "clubs.contribute"}
+                "clubs.contribute", "proposals.review_proposal", "proposals.view_contact", "proposals.moderate_debate"}
 
 
 def test_the_table_covers_every_registered_permission():

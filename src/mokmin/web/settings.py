@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "mokmin.web.connections",
     "mokmin.web.qa",
     "mokmin.web.clubs",
+    "mokmin.web.proposals",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from mokmin.web.accounts.forms import LoginForm
 from mokmin.web.api import api
+from mokmin.web.proposals.urls import public_urlpatterns as public_proposals
 
 admin.site.site_header = "목민 관리"
 admin.site.site_title = "목민"
@@ -24,6 +25,8 @@ urlpatterns = [
     path("analysis/", include("mokmin.web.analysis.urls")),
     path("qa/", include("mokmin.web.qa.urls")),
     path("clubs/", include("mokmin.web.clubs.urls")),
+    path("proposals/", include("mokmin.web.proposals.urls")),
+    path("public/proposals/", include(public_proposals)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("mokmin.web.core.urls")),
