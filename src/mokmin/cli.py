@@ -217,6 +217,15 @@ def _register_hub() -> None:
 _register_hub()
 
 
+def _register_ledger() -> None:
+    from mokmin.ledger.cli import ledger
+
+    main.add_command(ledger)
+
+
+_register_ledger()
+
+
 @main.command()
 @click.argument("name")
 @click.option("--title", required=True, help="목록에 보일 제목 / title shown in the catalogue")

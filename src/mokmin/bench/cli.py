@@ -107,3 +107,7 @@ from mokmin.siting.bench import mclp_bench, pmed_bench  # noqa: E402
 
 bench.add_command(pmed_bench)
 bench.add_command(mclp_bench)
+
+from mokmin.ledger.cli import ledger_bench  # noqa: E402
+
+bench.add_command(ledger_bench)

@@ -299,8 +299,15 @@ class _Session:
                          "the session is anonymised but evaluators are shown by other than their codes")
 
 
+def _number(value: Any, none: str = "None") -> str:
+    if value is None:
+        return none
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return canonical_json(value).decode() if number else str(value)  # 80 for 80.0, every digit of 81.833333
+
+
 def _ranking_difference(published: Any, recomputed: Ranking) -> tuple[str, str]:
-    """The first difference, in words."""
+    """The first difference, in words: ``bid-1: published 80.625 (rank 1), recomputed 80 (rank 1)``."""
     try:
         theirs = Ranking.from_dict(published)
     except InputError:
@@ -311,10 +318,18 @@ def _ranking_difference(published: Any, recomputed: Ranking) -> tuple[str, str]:
         line = theirs.subject(ours.subject_id)
         if line is None:
             return f"{ours.subject_id} 없음", f"{ours.subject_id} missing"
+        if (line.score, line.rank) != (ours.score, ours.rank):
+            return (f"{ours.subject_id}: 공개 {_number(line.score)} (순위 {line.rank}), 재계산 {_number(ours.score)} "
+                    f"(순위 {ours.rank})", f"{ours.subject_id}: published {_number(line.score)} (rank {line.rank}), "
+                    f"recomputed {_number(ours.score)} (rank {ours.rank})")
+        for evaluator in sorted(set(line.totals) | set(ours.totals)):
+            shown, counted = line.totals.get(evaluator), ours.totals.get(evaluator)
+            if shown != counted:
+                return (f"{ours.subject_id}의 {evaluator} 합계: 공개 {_number(shown, '없음')}, 재계산 {_number(counted, '없음')}",
+                        f"{ours.subject_id}, {evaluator}'s total: published {_number(shown, 'none')}, recomputed "
+                        f"{_number(counted, 'none')}")
         if line.to_dict() != ours.to_dict():
-            return (f"{ours.subject_id}: 공개 {line.score} (순위 {line.rank}), 재계산 {ours.score} (순위 {ours.rank})",
-                    f"{ours.subject_id}: published {line.score} (rank {line.rank}), recomputed {ours.score} "
-                    f"(rank {ours.rank})")
+            return f"{ours.subject_id}의 제외 위원 또는 제목이 다름", f"{ours.subject_id}: dropped evaluators or title differ"
     return "항목 또는 순서가 다름", "other lines or order"
 
 
