@@ -14,9 +14,11 @@ and two texts score the cosine of their vectors, in [0, 1]. The title's terms co
 idea; the body describes circumstances).
 
 Threshold: :data:`THRESHOLD` = 0.30 was read off the Korean pairs in ``tests/text/test_similar.py``: the same
-request reworded (other particles, endings, spacing and synonyms) scores 0.4-0.8, proposals on the same broad
-subject but another request (a parking *lot* versus parking *enforcement*) 0.1-0.3, unrelated ones below 0.1.
-A false "similar" costs a glance; a missed duplicate costs a second review, so the line sits low.
+request reworded (other particles, endings, spacing and synonyms) scores 0.6-0.9; a proposal on a neighbouring
+subject (a parking *lot* against parking *enforcement*, sharing 주차) about 0.06; unrelated ones at most 0.16 (one
+shared word). The line sits low because a false "similar" costs the proposer a glance, a missed duplicate costs a
+department a second review; the web shell applies it to the proposal's whole text, so a short title alone does
+not decide.
 
 :data:`STOP_TERMS` drops the words every proposal uses (제안, 개선, 방안, 필요, 주민...) that carry no topic.
 Pure: no Django; the web shell stores each proposal's terms and builds the index from them.
@@ -40,9 +42,11 @@ THRESHOLD = 0.30
 STOP_TERMS = frozenset({
     "제안", "개선", "방안", "필요", "문제", "문제점", "현황", "기대", "효과", "경우", "때문", "생각", "방법", "부분",
     "주민", "구민", "시민", "바라다", "주다", "같다", "많다", "위하다", "통하다", "대하다", "따르다", "보다", "가다",
-    "오다", "늘다", "좋다", "없다", "어렵다", "이용", "현재", "정도", "요청", "우리", "지역",
+    "오다", "늘다", "좋다", "없다", "어렵다", "이용", "현재", "정도", "요청", "우리", "지역", "곳",
+    "만들다", "설치", "조성", "추가", "확대", "마련", "운영", "지원",
 })
-"""Words of the proposal genre itself; they would make every proposal look a little like every other."""
+"""Words of the proposal genre itself, including its generic verbs of doing (만들다, 설치, 조성, 확대, 운영, 지원):
+they would make every proposal look a little like every other."""
 
 K = TypeVar("K", bound=Hashable)
 
