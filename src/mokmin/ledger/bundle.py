@@ -281,7 +281,7 @@ class _Check:
                     self.add("bad_cosignature", f"{where_ko}: 증인 {signer}의 연서명이 맞지 않습니다",
                              f"{where_en}: the cosignature by witness {signer} does not verify")
                     continue  # check the rest without the witnesses: the quorum check reports the missing one
-                if reason == "no_trusted_signature":
+                if reason in ("no_trusted_signature", "no_log_signature"):
                     self.add("unknown_key", f"{where_ko}: 모르는 키의 서명입니다 (로그 키의 서명이 없음)",
                              f"{where_en}: signature by unknown key (none by the log key)")
                 elif reason == "bad_signature":
