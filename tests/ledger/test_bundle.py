@@ -111,3 +111,15 @@ def test_cli_unreadable_bundle_and_bad_key(tmp_path):
     result = CliRunner().invoke(ledger, ["verify", str(path), "--log-key", "nonsense"])
     assert result.exit_code == 2 and "--log-key" in result.output
 
+
+
+def test_bench_ledger_prints_a_summary_and_writes_a_section(tmp_path):
+    output = tmp_path / "benchmarks.md"
+    result = CliRunner().invoke(main, ["bench", "ledger", "--appends", "200", "--log-size", "1000", "--proofs", "20",
+                                       "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["log_size"] == 1000 and summary["appends_per_second_batch_100"] > 0
+    assert summary["pymerkle"]["root_matches_ours"] is True  # pymerkle is in the test extra
+    text = output.read_text(encoding="utf-8")
+    assert "## ledger\n" in text and "mokmin bench ledger --appends 200 --log-size 1000 --proofs 20 --seed 0" in text
