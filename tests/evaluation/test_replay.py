@@ -49,7 +49,7 @@ def test_replay_raises_naming_index_kind_and_reason(committee):
     assert error.details["index"] == 18 and error.details["kind"] == ev.RESULT_PUBLISHED
     assert error.details["reason"] == "ranking_mismatch"
     assert error.message_en == ("entry 18 (result_published): the published ranking differs from the recomputed one: "
-                                "bid-1: published 80.625 (rank 1), recomputed 80.0 (rank 1)")  # the mean, not trimmed
+                                "bid-1: published 80.625 (rank 1), recomputed 80 (rank 1)")  # the mean, not trimmed
     assert error.message_ko.startswith("18번 항목 (result_published): 공개된 순위가 다시 계산한 순위와 다릅니다")
 
 
