@@ -40,6 +40,7 @@ AREAS: tuple[str, ...] = (
     "mokmin.demo.organisation",
     "mokmin.demo.knowledge",
     "mokmin.demo.parking",
+    "mokmin.demo.proposals",
 )
 """Area modules in run order. Later issues append theirs."""
 

@@ -16,6 +16,7 @@ LOADERS: tuple[str, ...] = (
     "mokmin.web.audit.demo:load",
     "mokmin.web.knowledge.demo:load",
     "mokmin.web.datahub.demo:load",
+    "mokmin.web.proposals.demo:load",
 )
 
 

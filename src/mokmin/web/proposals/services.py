@@ -106,6 +106,10 @@ def _analyzer():
     return index.backend().analyzer
 
 
+def analyzer_version() -> str:
+    return _analyzer().version
+
+
 def terms_of(title: str, problem: str, solution: str, effect: str = "") -> list[str]:
     return text_terms(_analyzer(), title, problem, solution, effect)
 
