@@ -102,7 +102,8 @@ def test_cctv_curve_is_monotone_with_bounds_and_outputs_render(cctv):
     assert (curve["status"] == "optimal").all()
     assert curve["objective"][8] == pytest.approx(cctv.extra["solver"]["objective"])
     names = [layer.name for layer in cctv.layers]
-    assert names == ["demand", "reach", "sites"]
+    assert names == ["demand", "reach", "existing", "sites"]
+    assert len(cctv.layers[2].geojson["features"]) == 52 and len(cctv.layers[3].geojson["features"]) == 8
     reach = cctv.layers[1].geojson["features"]
     assert len(reach) == 8 + 52
     kinds = [chart.kind for chart in cctv.charts]
@@ -159,7 +160,8 @@ def test_lots_median_lowers_the_walk(hub):
     sx, sy = _metres(sites)
     nearest = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]).min(axis=1)
     walk = float((cells["demand"] * nearest).sum() / cells["demand"].sum())
-    assert walk == pytest.approx(curve["mean_walk_m"][2], abs=0.1)
+    assert list(curve["k"]) == [0, 1, 2, 3, 4]  # k = 0: the existing public lots alone
+    assert walk == pytest.approx(float(curve.loc[curve["k"] == 3, "mean_walk_m"].iloc[0]), abs=0.1)
     assert f"{walk:,.0f} m" in result.narrative.ko
 
 

@@ -132,22 +132,18 @@ def test_parking_team_runs_every_analysis_on_the_demo(browser, demo_server, demo
     context.close()
 
 
-def test_parking_team_runs_the_analyses_on_real_cheonan_records(browser, demo_server, demo_env, shared_testdata):
-    cheonan = shared_testdata / "cheonan"
-    mokmin = [sys.executable, "-m", "mokmin"]
-    steps = [
-        ["ingest", str(cheonan / "enforcement_2024_01.cp949.csv"), "--dataset", "cheonan-enforcement", "--schema",
-         "parking_enforcement", "--gazetteer", str(cheonan / "geocode_cache_place_to_latlon.json"),
-         "--dong-centroids", str(cheonan / "dong_centroids.json"), "--default-city", "천안시",
-         "--owner-department", "주차관리과"],
-        ["ingest", str(cheonan / "public_parking_lots_standard.cp949.csv"), "--dataset", "cheonan-lots", "--schema",
-         "parking_lots", "--owner-department", "주차관리과"],
-        ["catalogue", "cheonan-enforcement", "--title", "천안시 불법주정차 단속 2024년 1월 (실제)",
-         "--owner-department", "주차관리과"],
-        ["catalogue", "cheonan-lots", "--title", "천안시 주차장 (전국주차장정보표준데이터)", "--owner-department", "주차관리과"],
-    ]
-    for step in steps:
-        subprocess.run([*mokmin, *step], env=demo_env, check=True, capture_output=True)
+def test_parking_team_runs_the_analyses_on_real_cheonan_records(browser, demo_server, demo_env, shared_testdata,
+                                                                tmp_path):
+    """The documented example script (docs/examples/cheonan-analyses.sh) loads the real files into the served
+    district and runs the four analyses from the CLI; then the same analyses run from the pages."""
+    script = Path(__file__).resolve().parents[2] / "docs" / "examples" / "cheonan-analyses.sh"
+    env = {**demo_env, "MOKMIN": f"{sys.executable} -m mokmin", "TESTDATA": str(shared_testdata),
+           "OUT": str(tmp_path / "example")}
+    done = subprocess.run(["bash", str(script)], env=env, check=True, capture_output=True, text=True)
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith('{"analysis"')]
+    assert [r["analysis"] for r in results] == [name for name, _, _ in CHEONAN_RUNS]
+    for r in results:
+        assert Path(r["report"]).stat().st_size > 10_000 and r["inputs"]["events"]["dataset"] == "cheonan-enforcement"
     context = _context(browser, demo_server)
     page = context.new_page()
     login(page, "demo_staff")

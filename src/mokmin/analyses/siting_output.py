@@ -133,19 +133,24 @@ class SitingOutput:
                                    {"type": "FeatureCollection", "features": rings},
                                    {"overlay": True, "color": "#fd8d3c", "fillOpacity": 0.15, "weight": 1,
                                     "opacity": 0.15}))
-        points = []
+        new_points, old_points = [], []
         for row in self.site_rows():
             name = row["name"] or row["id"]
             text = f"{row['rank']}. {name}" if not row["existing"] else f"기존 {name}"
-            points.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                           "properties": {"rank": row["rank"], "id": row["id"], "name": name, "existing": row["existing"],
-                                          "marginal_gain": round(row["marginal_gain"], 3),
-                                          "color": "#6baed6" if row["existing"] else "#a50f15",
-                                          "marker-color": "#6baed6" if row["existing"] else "#a50f15",
-                                          "radius": 4 if row["existing"] else 8, "label": text}})
+            colour = "#6baed6" if row["existing"] else "#a50f15"
+            (old_points if row["existing"] else new_points).append({
+                "type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": {"rank": row["rank"], "id": row["id"], "name": name, "existing": row["existing"],
+                               "marginal_gain": round(row["marginal_gain"], 3), "color": colour,
+                               "marker-color": colour, "radius": 4 if row["existing"] else 8, "label": text}})
         noun_ko, noun_en = _NOUN[self.kind][0], _NOUN[self.kind][3]
-        layers.append(MapLayer("sites", f"선정된 {noun_ko}와 기존 {noun_ko}", f"chosen and existing {noun_en}",
-                               {"type": "FeatureCollection", "features": points},
+        if old_points:
+            layers.append(MapLayer("existing", f"기존 {noun_ko}", f"existing {noun_en}",
+                                   {"type": "FeatureCollection", "features": old_points},
+                                   {"overlay": True, "color": "#6baed6", "radius": 4}))
+        # the map zooms to the new sites: existing facilities far away would shrink the view to a dot
+        layers.append(MapLayer("sites", f"새로 고른 {noun_ko}", f"chosen new {noun_en}",
+                               {"type": "FeatureCollection", "features": new_points},
                                {"overlay": True, "color": "#a50f15", "radius": 6, "fit": True}))
         return tuple(layers)
 

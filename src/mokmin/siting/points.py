@@ -220,7 +220,8 @@ def site_parking_lots(demand: Points | Mapping[str, Any], candidates: Points | M
         mproblem = median_problem(d, c)
         result = solve_capacitated_median(mproblem, k, solver=solver, time_limit=time_limit)
         solve = lambda kk: solve_capacitated_median(mproblem, kk, solver=solver, time_limit=per_k)  # noqa: E731
-    for kk in range(1, top + 1):
+    first = 0 if c.fixed.any() else 1  # with existing lots, k = 0 shows what they do on their own
+    for kk in range(first, top + 1):
         r = result if kk == k else solve(kk)
         curve.append(CurvePoint(kk, r.objective, r.bound, "exact", r.status, r.chosen))
     return SitingReport(result, tuple(_monotone(curve, result.sense)), d, c, walk if objective == "coverage" else None)
