@@ -127,6 +127,7 @@ class SitingOutput:
             rings = [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": _circle(
                 float(cands.x[s.index]), float(cands.y[s.index]), radius)},
                 "properties": {"id": ids[s.index], "existing": s.fixed, "color": "#fdd0a2" if not s.fixed else "#c6dbef",
+                               "fill": "#fdd0a2" if not s.fixed else "#c6dbef",
                                "label": f"{ids[s.index]} {radius:g} m"}}
                 for s in self.result.sites]
             layers.append(MapLayer("reach", f"반경 {radius:g} m", f"{radius:g} m reach",

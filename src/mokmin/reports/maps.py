@@ -20,6 +20,8 @@ Layer styling (``MapLayer.style``), shared with the web map:
     colour by a number through a matplotlib colormap (default ``YlOrRd``), with a colour bar;
 ``overlay: true``
     draw this layer on the previous layer's map instead of a map of its own (e.g. chosen sites over demand);
+``fit: true``
+    zoom the map to this layer only (e.g. the chosen sites, not far-away existing facilities);
 
 and per feature, the simplestyle properties ``fill``, ``stroke`` and ``marker-color`` override the layer's.
 """
@@ -60,8 +62,10 @@ def render_map(layers: Sequence[MapLayer], *, base: Mapping[str, Any] | None = N
                ) -> Figure:
     """The layers, first at the bottom, over ``base`` (a FeatureCollection), zoomed to the layers' extent."""
     title = " · ".join(layer.title_en if language == "en" else layer.title_ko for layer in layers[:2])
-    extent = _extent([layer.geojson for layer in layers]) or (_extent([base]) if base else None)
-    extent = _padded(extent or (126.9, 37.4, 127.1, 37.6))
+    fit = [layer for layer in layers if layer.style.get("fit")]  # zoom to these (e.g. chosen sites), as on the page
+    extent = (_extent([layer.geojson for layer in fit]) if fit else None) or _extent(
+        [layer.geojson for layer in layers]) or (_extent([base]) if base else None)
+    extent = _padded(extent or (126.9, 37.4, 127.1, 37.6), 0.15 if fit else 0.06)
     west, south, east, north = extent
     ratio = 1.0 / math.cos(math.radians((south + north) / 2))
     height = min(10.0, max(4.0, MAP_WIDTH * (north - south) * ratio / (east - west)))
