@@ -220,6 +220,12 @@ _register_hub()
 def _register_ledger() -> None:
     from mokmin.ledger.cli import ledger
 
+    @ledger.command("export")
+    @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+    def ledger_export(bundle: Path) -> None:
+        """데이터베이스의 평가 원장을 번들로 내보냅니다 / Export the evaluation log from the database as a bundle."""
+        click.echo(json.dumps(_web().ledger_export(bundle), ensure_ascii=False))
+
     main.add_command(ledger)
 
 

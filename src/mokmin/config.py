@@ -51,6 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
             "when suppression is asked for, so small cells cannot identify people."),
     Setting("MOKMIN_ENGINE", "duckdb", "Analytical engine for heavy steps: duckdb (embedded) or spark."),
     Setting("MOKMIN_SPARK_MASTER", "local[2]", "Spark master URL when MOKMIN_ENGINE=spark (e.g. spark://host:7077)."),
+    Setting("MOKMIN_LEDGER_ORIGIN", "mokmin.local/evaluation", "Name of the evaluation log in its signed checkpoints "
+            "(C2SP origin, no spaces or '+'), e.g. mokmin.yeongdeungpo.go.kr/evaluation. Its Ed25519 signing key is "
+            "made on first use in $MOKMIN_KEY_DIR/ledger-log.note-key."),
+    Setting("MOKMIN_LEDGER_WITNESSES", "", "Comma-separated witness URLs (python -m mokmin.ledger.witness serve, e.g. "
+            "the audit office's) asked to cosign every checkpoint; each key is pinned on first contact."),
+    Setting("MOKMIN_LEDGER_WITNESS_QUORUM", "", "Cosignatures a checkpoint needs to count as witnessed. Empty: every "
+            "configured witness."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -81,6 +88,9 @@ class Config:
     small_count_threshold: int = 5
     engine: str = "duckdb"
     spark_master: str = "local[2]"
+    ledger_origin: str = "mokmin.local/evaluation"
+    ledger_witnesses: tuple[str, ...] = ()
+    ledger_witness_quorum: int | None = None
 
     @property
     def sqlite_path(self) -> Path:
@@ -137,6 +147,13 @@ def _job_kinds(env: Mapping[str, str]) -> dict[str, str]:
     return kinds
 
 
+def _ledger_origin(env: Mapping[str, str]) -> str:
+    origin = _raw(env, "MOKMIN_LEDGER_ORIGIN").strip()
+    if not origin or "+" in origin or any(ch.isspace() for ch in origin):
+        raise ConfigError("MOKMIN_LEDGER_ORIGIN", origin, "공백과 '+' 없는 이름 / a name without spaces or '+'")
+    return origin
+
+
 def _secret_key(env: Mapping[str, str], key_dir: Path) -> str:
     given = _raw(env, "MOKMIN_SECRET_KEY")
     if given:
@@ -184,4 +201,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         small_count_threshold=_int(env, "MOKMIN_SMALL_COUNT_THRESHOLD", 1),
         engine=_choice(env, "MOKMIN_ENGINE", ("duckdb", "spark")),
         spark_master=_raw(env, "MOKMIN_SPARK_MASTER").strip(),
+        ledger_origin=_ledger_origin(env),
+        ledger_witnesses=_list(env, "MOKMIN_LEDGER_WITNESSES"),
+        ledger_witness_quorum=_int(env, "MOKMIN_LEDGER_WITNESS_QUORUM", 0) if _raw(
+            env, "MOKMIN_LEDGER_WITNESS_QUORUM").strip() else None,
     )

@@ -49,11 +49,14 @@ EXPECTED: dict[str, set[Role]] = {
     "proposals.debate": ALL,
     "proposals.manage": {Role.KNOWLEDGE_MANAGER, Role.SYSADMIN},  # the proposal office: assign, decide, merge
     "proposals.open_debate": {Role.KNOWLEDGE_MANAGER, Role.SYSADMIN},
+    "evaluation.view": ALL,  # every staff member may sit on a committee
+    "evaluation.manage": {Role.KNOWLEDGE_MANAGER, Role.SYSADMIN},  # the evaluation administrators (proposal office)
 }
 OBJECT_PERMS = {"jobs.view_job", "jobs.cancel_job", "knowledge.read_item", "knowledge.edit_item",
                 "knowledge.review_item", "knowledge.withdraw_item", "datahub.explore", "datahub.analyse", "qa.accept_answer",
                 "clubs.manage_club",
-                "clubs.contribute", "proposals.review_proposal", "proposals.view_contact", "proposals.moderate_debate"}
+                "clubs.contribute", "proposals.review_proposal", "proposals.view_contact", "proposals.moderate_debate",
+                "evaluation.view_session", "evaluation.evaluate"}
 
 
 def test_the_table_covers_every_registered_permission():

@@ -199,3 +199,11 @@ def catalogue_add(name: str, *, title: str, owner: str | None, description: str 
         Dataset.objects.filter(pk=dataset.pk).update(description=description)
     return {"dataset": dataset.name, "title": dataset.title, "schema": dataset.schema,
             "owner": department.name if department else None, "sensitivity": dataset.sensitivity}
+
+
+def ledger_export(path: Path) -> dict:
+    """Write the evaluation log's bundle (entries, cosigned checkpoints, keys, proofs) for ``mokmin ledger verify``."""
+    setup()
+    from mokmin.web.evaluation.checkpoints import export
+
+    return export(path)

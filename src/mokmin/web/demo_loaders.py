@@ -17,6 +17,7 @@ LOADERS: tuple[str, ...] = (
     "mokmin.web.knowledge.demo:load",
     "mokmin.web.datahub.demo:load",
     "mokmin.web.proposals.demo:load",
+    "mokmin.web.evaluation.demo:load",
 )
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mokmin.web.qa",
     "mokmin.web.clubs",
     "mokmin.web.proposals",
+    "mokmin.web.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from mokmin.web.accounts.forms import LoginForm
 from mokmin.web.api import api
+from mokmin.web.evaluation.urls import public_urlpatterns as public_evaluation
 from mokmin.web.proposals.urls import public_urlpatterns as public_proposals
 
 admin.site.site_header = "목민 관리"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("clubs/", include("mokmin.web.clubs.urls")),
     path("proposals/", include("mokmin.web.proposals.urls")),
     path("public/proposals/", include(public_proposals)),
+    path("evaluation/", include("mokmin.web.evaluation.urls")),
+    path("public/evaluation/", include(public_evaluation)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("mokmin.web.core.urls")),
