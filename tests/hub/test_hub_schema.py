@@ -26,7 +26,7 @@ def test_registry_is_an_explicit_dict_keyed_by_name():
     assert all(name == schema.name for name, schema in BUILTIN_SCHEMAS.items())
     assert {"parking_lots", "cctv", "parking_enforcement", "civil_complaints", "vehicle_tax_delinquency",
             "living_population", "living_population_long_term_foreigners", "living_population_short_term_foreigners",
-            "legal_dong_codes", "admin_dong_codes"} == set(BUILTIN_SCHEMAS)
+            "legal_dong_codes", "admin_dong_codes", "siting_candidates"} == set(BUILTIN_SCHEMAS)
     tree = ast.parse((SCHEMAS_DIR / "__init__.py").read_text(encoding="utf-8"))
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") in {"update", "register"}]
     assert calls == []  # no mutation at import time (STYLE.md rule 5)
