@@ -103,3 +103,30 @@ def test_arrow_schema_of_published_files():
     names = get_schema("parking_enforcement").arrow_schema().names
     assert names[-6:] == ["_row", "x_5186", "y_5186", "lon", "lat", "geo_quality"]
     assert get_schema("legal_dong_codes").arrow_schema().names == ["법정동코드", "법정동명", "폐지여부", "_row"]
+
+
+def test_candidate_sites_take_korean_or_english_headers_and_name_bad_rows(tmp_path):
+    """A planner's spreadsheet: English headers map by alias, 한글 types are accepted, a bad type or a negative
+    capacity is refused with its row and field, and nothing is published."""
+    from mokmin.errors import ValidationError
+    from mokmin.hub import store
+    from mokmin.hub.files import open_file
+    from mokmin.hub.ingest import ingest
+    from mokmin.hub.mapping import suggest_mapping
+
+    schema = get_schema("siting_candidates")
+    good = tmp_path / "candidates.csv"
+    good.write_text("candidate_id,type,name,capacity,lat,lon\nC1,CCTV,교차로 1,,37.63,127.18\n"
+                    "P1,주차장,부지 1,120,37.64,127.19\n", encoding="utf-8")
+    connector = open_file(good)
+    mapping = suggest_mapping(connector.describe().columns, schema).mapping
+    summary = ingest(connector, schema, mapping, dataset="cand", home=tmp_path, key_dir=tmp_path / "keys")
+    assert summary.rows_published == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("candidate_id,type,name,capacity,lat,lon\nC1,드론,교차로 1,,37.63,127.18\n"
+                   "P1,parking_lot,부지 1,-5,37.64,127.19\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        ingest(open_file(bad), schema, mapping, dataset="cand", home=tmp_path, key_dir=tmp_path / "keys")
+    found = {(p.location.row, p.location.field) for p in caught.value.problems}
+    assert found == {(2, "type"), (3, "capacity")}  # named as in the planner's own file
+    assert store.current_version(tmp_path, "cand") == 1
