@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import urllib.error
 import urllib.request
@@ -26,8 +27,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from mokmin.errors import ConfigError, IntegrityError, MokminError
-from mokmin.ledger.bundle import build_bundle, write_bundle
+from mokmin.atomic import atomic_file
+from mokmin.errors import ConfigError, InputError, IntegrityError, MokminError
+from mokmin.ledger.bundle import FORMAT, build_bundle
 from mokmin.ledger.checkpoint import Checkpoint as CheckpointBody
 from mokmin.ledger.checkpoint import add_signature_lines, open_checkpoint, sign_checkpoint
 from mokmin.ledger.note import COSIGNATURE_V1, Signer, Verifier
@@ -71,17 +73,26 @@ def quorum() -> int:
 
 @transaction.atomic
 def sign_latest(store: DjangoLeafStore | None = None) -> Checkpoint:
-    """A checkpoint of the log's current size, signed by the log (the existing one if that size is signed)."""
+    """A checkpoint of the log's current size, signed by the log (the existing one if that size is signed).
+
+    The log signs only a log that extends its last checkpoint: if the stored entries no longer give that
+    checkpoint's root (someone edited the database directly), it refuses with an IntegrityError instead of
+    signing over the change.
+    """
     store = store or DjangoLeafStore()
     lock_head()
-    size = store.size()
-    existing = Checkpoint.objects.filter(size=size).order_by("-id").first()
-    if existing is not None:
-        return existing
-    root = store.tree().root()
-    note = sign_checkpoint(CheckpointBody(origin=settings.MOKMIN_CONFIG.ledger_origin, size=size, root=root),
-                           log_signer())
-    return Checkpoint.objects.create(size=size, root=root.hex(), note=note)
+    tree = store.tree()
+    last = Checkpoint.objects.order_by("-size", "-id").first()
+    if last is not None and (tree.size < last.size or tree.root(last.size).hex() != last.root):
+        raise IntegrityError(f"저장된 원장이 마지막 체크포인트(크기 {last.size})와 맞지 않아 서명하지 않습니다 (데이터베이스 직접 수정)",
+                             f"the stored log does not match its last checkpoint (size {last.size}): not signing "
+                             f"(the database was edited directly)", details={"reason": "store_mismatch",
+                                                                              "size": last.size})
+    if last is not None and last.size == tree.size:
+        return last
+    note = sign_checkpoint(CheckpointBody(origin=settings.MOKMIN_CONFIG.ledger_origin, size=tree.size,
+                                          root=tree.root()), log_signer())
+    return Checkpoint.objects.create(size=tree.size, root=tree.root().hex(), note=note)
 
 
 def after_write() -> Checkpoint:
@@ -139,6 +150,15 @@ def _ask(url: str, checkpoint: Checkpoint, tree) -> str:
     return line
 
 
+REASONS = {400: "malformed", 403: "bad_log_signature", 404: "unknown_log", 409: "same_size_different_root",
+           422: "inconsistent"}
+"""The witness's refusal by HTTP status (C2SP tlog-witness; 409 with a size was retried in :func:`_ask`)."""
+
+
+def _reason(exc: MokminError) -> str:
+    return str(exc.details.get("reason") or REASONS.get(exc.details.get("status"), exc.code))
+
+
 def cosign(checkpoint: Checkpoint) -> list[WitnessReply]:
     """Ask every configured witness to cosign ``checkpoint``; store and return each answer."""
     tree = DjangoLeafStore().tree()
@@ -149,7 +169,7 @@ def cosign(checkpoint: Checkpoint) -> list[WitnessReply]:
                                                        line=_ask(url, checkpoint, tree)))
         except MokminError as exc:
             replies.append(WitnessReply.objects.create(
-                checkpoint=checkpoint, url=url, ok=False, reason=str(exc.details.get("reason") or exc.code),
+                checkpoint=checkpoint, url=url, ok=False, reason=_reason(exc),
                 status=exc.details.get("status"), message_ko=exc.message_ko, message_en=exc.message_en))
         except (OSError, urllib.error.URLError, ValueError) as exc:
             replies.append(WitnessReply.objects.create(
@@ -166,28 +186,67 @@ def exported_checkpoints() -> list[Checkpoint]:
     return chosen + rows[-1:]
 
 
-def _contents() -> tuple[Any, list[str]]:
-    """(entries, signed checkpoints) of the bundle; a checkpoint of the current size is signed first if needed."""
-    latest = sign_latest()
-    if settings.MOKMIN_CONFIG.ledger_witnesses and not latest.replies.filter(ok=True).exists():
+def _contents() -> tuple[list[dict[str, Any]], list[str]]:
+    """(entries, signed checkpoints) of the bundle. A checkpoint of the current size is signed first, unless the
+    stored log no longer matches the last one: then what is stored is exported as it is, for the verifier to
+    name what changed."""
+    try:
+        latest = sign_latest()
+    except IntegrityError:
+        latest = None
+    if latest is not None and settings.MOKMIN_CONFIG.ledger_witnesses and not latest.replies.filter(ok=True).exists():
         cosign(latest)
-    return DjangoLeafStore().read(), [signed_note(c) for c in exported_checkpoints()]
+    return _stored()
+
+
+def _stored() -> tuple[list[dict[str, Any]], list[str]]:
+    entries = [{"index": leaf.index, "time": leaf.time, "kind": leaf.kind, "payload": leaf.value()}
+               for leaf in DjangoLeafStore().read()]
+    return entries, [signed_note(c) for c in exported_checkpoints()]
+
+
+def _assemble(entries: list[dict[str, Any]], checkpoints: list[str]) -> dict[str, Any]:
+    key, witnesses = log_key(), witness_keys()
+    try:
+        return build_bundle(entries, checkpoints, log_key=key, witness_keys=witnesses)
+    except InputError:  # fewer entries than a checkpoint covers: no proofs can be made; the verifier says why
+        return {"format": FORMAT, "origin": key.name, "log_key": key.to_string(),
+                "witness_keys": [w.to_string() for w in witnesses], "entries": entries, "checkpoints": checkpoints,
+                "proofs": []}
 
 
 def bundle() -> dict[str, Any]:
     """The export bundle of the whole log."""
-    entries, checkpoints = _contents()
-    return build_bundle(entries, checkpoints, log_key=log_key(), witness_keys=witness_keys())
+    return _assemble(*_contents())
 
 
 def export(path: str | Path) -> dict[str, Any]:
     """Write the bundle to ``path`` atomically; a short summary for the command line."""
-    entries, checkpoints = _contents()
-    data = write_bundle(path, entries, checkpoints, log_key=log_key(), witness_keys=witness_keys())
+    data = bundle()
+    with atomic_file(path) as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
     return {"file": str(path), "entries": len(data["entries"]), "checkpoints": len(data["checkpoints"]),
             "proofs": len(data["proofs"]), "origin": data["origin"], "witnesses": len(data["witness_keys"]),
             "quorum": quorum()}
 
 
-__all__ = ["after_write", "bundle", "cosign", "export", "exported_checkpoints", "log_key", "log_signer", "quorum",
-           "sign_latest", "signed_note", "witness_keys"]
+def public_bundle() -> dict[str, Any]:
+    """The bundle as the log stands, with no signing and no witness calls (for a public GET)."""
+    return _assemble(*_stored())
+
+
+__all__ = [
+    "after_write",
+    "bundle",
+    "cosign",
+    "export",
+    "exported_checkpoints",
+    "log_key",
+    "log_signer",
+    "public_bundle",
+    "quorum",
+    "sign_latest",
+    "signed_note",
+    "witness_keys",
+]

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from mokmin.evaluation import events as ev
 from mokmin.evaluation.replay import SessionState
-from mokmin.ledger.bundle import build_bundle
 from mokmin.web.evaluation import checkpoints
 from mokmin.web.evaluation.ledger_store import DjangoLeafStore
 from mokmin.web.evaluation.models import Checkpoint, Member, Session
@@ -73,21 +72,10 @@ def session_page(session: Session, user) -> dict[str, Any]:
             "can_manage": user.has_perm("evaluation.manage")}
 
 
-def _bundle() -> dict[str, Any]:
-    """The bundle as the log stands (no signing, no witness calls: a public GET changes nothing)."""
-    rows = checkpoints.exported_checkpoints()
-    return build_bundle(DjangoLeafStore().read(), [checkpoints.signed_note(c) for c in rows],
-                        log_key=checkpoints.log_key(), witness_keys=checkpoints.witness_keys())
-
-
-def public_bundle() -> dict[str, Any]:
-    return _bundle()
-
-
 def public_result(session: Session) -> dict[str, Any]:
     """Per-subject scores by evaluator, totals, ranking, and the inclusion proof of every counted entry."""
     state = state_of(session)
-    bundle = _bundle()
+    bundle = checkpoints.public_bundle()
     published = state.published or {}
     shown = published.get("evaluators", {})
     ranking = published.get("ranking", {"subjects": []})

@@ -8,7 +8,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from mokmin.web.evaluation import overview
+from mokmin.web.evaluation import checkpoints, overview
 from mokmin.web.evaluation.models import Session
 
 
@@ -23,7 +23,7 @@ def result(request: HttpRequest, session_id: str) -> HttpResponse:
 
 
 def bundle(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(overview.public_bundle(), ensure_ascii=False, indent=1) + "\n"
+    body = json.dumps(checkpoints.public_bundle(), ensure_ascii=False, indent=1) + "\n"
     response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mokmin-ledger-bundle.json"'
     return response
