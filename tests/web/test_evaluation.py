@@ -360,3 +360,37 @@ def test_the_browser_commitment_bytes_match_the_core():
     assert canonical_json(sheet).decode() == expected
     assert sha256_hex(canonical_json({"evaluator": "e", "nonce": "0" * 64, "scores": sheet, "session": "s"})) == \
         commit("s", "e", sheet, nonce="0" * 64)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_never_share_an_index():
+    """Four threads, each with its own database connection, append ten entries each at once. Runs on PostgreSQL
+    (row lock on the head); the suite's SQLite test database is in memory with a shared cache, whose table locks
+    fail at once instead of waiting (a file database, as served, waits under BEGIN IMMEDIATE)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("in-memory shared-cache SQLite does not wait for locks; the PostgreSQL pass runs this")
+
+    from mokmin.web.evaluation.ledger_store import DjangoLeafStore
+
+    errors: list[Exception] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(10):
+                DjangoLeafStore().append("test.concurrent", {"thread": n, "i": i})
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert DjangoLeafStore().verify() == 40
