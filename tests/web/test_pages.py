@@ -57,7 +57,7 @@ def _simple_routes() -> list[str]:
 
     walk(get_resolver().url_patterns)
     skip = ("/admin", "/logout/", "/i18n/", "/audit/export", "/audit/verify", "/api/jobs", "/api/knowledge",
-            "/knowledge/preview")
+            "/knowledge/preview", "/evaluation/ledger/witnesses")  # POST-only actions
     return sorted({r for r in routes if not r.startswith(skip) and r != "/api/"})
 
 

@@ -208,7 +208,7 @@ def submit_staff(user, data: ProposalInput, uploads: list[Upload]) -> Proposal:
 # --- stages --------------------------------------------------------------------------------------------------
 
 def _move(user, proposal: Proposal, to: Stage, perm: str, note: str = "", **changes) -> Proposal:
-    locked = Proposal.objects.select_for_update().select_related("department").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("department").get(pk=proposal.pk)
     _require(user, perm, locked)
     if locked.duplicate_of_id is not None:
         raise ConflictError("다른 제안에 병합된 제안은 단계를 옮길 수 없습니다",
