@@ -283,6 +283,8 @@ def test_proposal_from_a_learning_club_links_back(client, org, people):
     assert reverse("clubs:club", args=[club.pk]) in page and "주차행정 연구모임" in page
     listing = client.get(reverse("proposals:list"), {"club": club.pk}).content.decode()
     assert proposal.title in listing
+    club_page = client.get(reverse("clubs:club", args=[club.pk])).content.decode()  # and the club links back
+    assert reverse("proposals:proposal", args=[proposal.pk]) in club_page and proposal.title in club_page
     client.force_login(people["reviewer"])  # not a member: the form does not offer the club, the service refuses it
     refused = client.post(reverse("proposals:new"), {**PARKING, "club": club.pk, "confirm": "on"})
     assert refused.status_code == 200 and "club" in refused.context["form"].errors

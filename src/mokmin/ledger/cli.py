@@ -99,4 +99,17 @@ def ledger_bench(appends: int, log_size: int, proofs: int, peer: bool, seed: int
     _emit("ledger", command, summary, output, LEDGER_BENCH_NOTES)
 
 
-__all__ = ["ledger", "ledger_bench", "verify"]
+@ledger.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def witness(args: tuple[str, ...]) -> None:
+    """증인 서버(키 생성·실행) / Run a witness: `keygen --name N --out F` or `serve --state F --key F --log-key V`.
+
+    The same program as ``python -m mokmin.ledger.witness``, so an audit office runs it from the installed
+    ``mokmin`` command.
+    """
+    from mokmin.ledger.witness import main
+
+    raise SystemExit(main(list(args)))
+
+
+__all__ = ["ledger", "ledger_bench", "verify", "witness"]

@@ -58,7 +58,8 @@ def club_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "club": club, "members": club.memberships.select_related("user__department"),
         "meetings": club.meetings.prefetch_related("attendees").order_by("-date", "-id"),
         "shared": [m for m in materials if not m.is_output], "outputs": [m for m in materials if m.is_output],
-        "is_member": club.is_member(request.user), "can_manage": request.user.has_perm("clubs.manage_club", club)})
+        "is_member": club.is_member(request.user), "can_manage": request.user.has_perm("clubs.manage_club", club),
+        "proposals": club.proposals.order_by("-id")[:20]})  # proposals that came out of this club
 
 
 @require_POST
