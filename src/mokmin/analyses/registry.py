@@ -97,17 +97,22 @@ def make_params(cls: type, values: Mapping[str, Any]) -> Any:
     return params
 
 
+def chosen_inputs(cls: type, inputs: Mapping[str, str]) -> dict[str, str]:
+    """The inputs given (an empty choice leaves an optional role out); a required role left empty is refused."""
+    chosen = {role: name for role, name in inputs.items() if name}
+    missing = sorted(set(cls.INPUTS) - set(chosen) - set(getattr(cls, "OPTIONAL_INPUTS", ())))
+    if missing:
+        raise InputError("입력 데이터셋을 골라 주세요", "choose the input datasets",
+                         location=ErrorLocation(field=f"input:{missing[0]}"))
+    return chosen
+
+
 def run(name: str, params: Mapping[str, Any], inputs: Mapping[str, str], *, home: Path, engine: str = "duckdb",
         engine_options: Mapping[str, Any] | None = None, progress: Progress | None = None,
         by: str | None = None) -> Result:
     """Run analysis ``name`` with ``inputs`` (role -> dataset name, current version) and record the lineage."""
     cls = load(name)
-    optional = set(getattr(cls, "OPTIONAL_INPUTS", ()))
-    inputs = {role: name for role, name in inputs.items() if name}
-    missing = sorted(set(cls.INPUTS) - set(inputs) - optional)
-    if missing:
-        raise InputError("입력 데이터셋을 골라 주세요", "choose the input datasets",
-                         location=ErrorLocation(field=f"input:{missing[0]}"))
+    inputs = chosen_inputs(cls, inputs)
     analysis = cls(make_params(cls, params))
     eng = open_engine(engine, **(engine_options or {}))
     used: dict[str, dict[str, Any]] = {}
@@ -131,4 +136,4 @@ def run(name: str, params: Mapping[str, Any], inputs: Mapping[str, str], *, home
     return dataclasses.replace(result, inputs=used)
 
 
-__all__ = ["ANALYSES", "available", "load", "make_params", "run"]
+__all__ = ["ANALYSES", "available", "chosen_inputs", "load", "make_params", "run"]

@@ -76,8 +76,6 @@ class SitingSelection:
                 except ValueError as exc:
                     raise InputError("날짜는 YYYY-MM-DD 형식이어야 합니다", "a date must be YYYY-MM-DD",
                                      location=ErrorLocation(field=name, value=value)) from exc
-        if isinstance(getattr(self, "night_hours", None), list):
-            object.__setattr__(self, "night_hours", tuple(self.night_hours))  # type: ignore[attr-defined]
         problems = self.problems()
         if problems:
             raise InputError.from_fields(problems)
@@ -150,6 +148,11 @@ class LotParams(SitingSelection):
     existing_spare: float = field(default=0.1, metadata=label(
         "기존 주차장 여유 비율", "spare share of existing lots", "기존 공영주차장 면수 중 비어 있다고 볼 비율(0~1)"))
 
+    def __post_init__(self) -> None:
+        if isinstance(self.night_hours, list):  # lists from JSON become tuples, so params round-trip
+            object.__setattr__(self, "night_hours", tuple(self.night_hours))
+        super().__post_init__()
+
     def problems(self) -> list[tuple[str, str, str]]:
         out = super().problems()
         _check_k(out, self.k, self.walk, "walk")
@@ -173,12 +176,13 @@ def _no_demand(p: SitingSelection) -> InputError:
                       location=ErrorLocation(field="start" if p.start or p.end else "precise_only"))
 
 
-def _candidates(context: Context, kind: str, demand: CellDemand, p: SitingSelection,
+def _candidates(context: Context, kind: str, demand: CellDemand, p: SitingSelection, where: tuple[Any, ...],
                 capacity: float | None = None) -> tuple[Points, str]:
+    """The listed candidates of ``kind``, else the busiest grid cells named by the dong of the events ``where``
+    selects."""
     listed = candidate_points(context, kind, default_capacity=capacity)
     if listed is not None:
         return listed, "list"
-    where = filters(context, "events", "parking_enforcement", p.start, p.end, p.precise_only)
     dongs = cell_dongs(context, "events", "parking_enforcement", p.candidate_cell, where)
     return grid_candidates(demand, p.candidate_cell, p.max_candidates, capacity=capacity, dongs=dongs), "grid"
 
@@ -208,9 +212,8 @@ class CctvSiting:
         p = self.params
         p.validate()
         checkpoint(context.progress, 0, 4, "demand")
-        parts = {"violations": ("events", "parking_enforcement", 1.0,
-                                filters(context, "events", "parking_enforcement", p.start, p.end, p.precise_only),
-                                "records")}
+        period = filters(context, "events", "parking_enforcement", p.start, p.end, p.precise_only)
+        parts = {"violations": ("events", "parking_enforcement", 1.0, period, "records")}
         if "complaints" in context.engine.tables() and p.complaint_weight > 0:
             parts["complaints"] = ("complaints", "civil_complaints", float(p.complaint_weight),
                                    filters(context, "complaints", "civil_complaints", p.start, p.end, p.precise_only),
@@ -220,7 +223,7 @@ class CctvSiting:
             raise _no_demand(p)
         existing = existing_points(context, "cctv", label="소재지도로명주소",
                                    where={"설치목적구분": p.existing_purpose} if p.existing_purpose else None)
-        candidates, source = _candidates(context, "cctv", demand, p)
+        candidates, source = _candidates(context, "cctv", demand, p, period)
         checkpoint(context.progress, 1, 4, "solving")
         report = site_cctv(demand.points(), candidates, existing, p.k, p.radius, time_limit=p.time_limit,
                            curve_k=p.curve_k)
@@ -269,7 +272,7 @@ class ParkingLotSiting:
         demand = dataclasses.replace(counted, weight=counted.weight / days, by_time=counted.by_time / days)
         existing = existing_points(context, "lots", label="주차장명", capacity="주차구획수",
                                    where={"주차장구분": "공영"}, capacity_share=p.existing_spare)
-        candidates, source = _candidates(context, "parking_lot", demand, p, p.default_capacity)
+        candidates, source = _candidates(context, "parking_lot", demand, p, period, p.default_capacity)
         if p.objective == "median":  # the walk-minimising variant assigns every car to its nearest lot
             candidates, existing = _uncapacitated(candidates), _uncapacitated(existing)
         checkpoint(context.progress, 1, 4, "solving")

@@ -72,7 +72,6 @@ class CellDemand:
     weight: NDArray[np.float64]
     parts: dict[str, NDArray[np.float64]]  # e.g. {"violations": ..., "complaints": ...} per cell
     by_time: NDArray[np.float64]  # cells x 7 weekdays x 24 hours, weighted like ``weight``
-    dong: tuple[str, ...]
 
     @property
     def x(self) -> NDArray[np.float64]:
@@ -165,7 +164,7 @@ def cell_demand(context: Context, parts: dict[str, tuple[str, str, float, tuple[
     ij = np.array(keys, dtype=np.int64).reshape(-1, 2)
     keep = weight > 0
     return CellDemand(float(size), ij[keep, 0], ij[keep, 1], weight[keep],
-                      {k: v[keep] for k, v in totals.items()}, by_time[keep], ("",) * int(keep.sum()))
+                      {k: v[keep] for k, v in totals.items()}, by_time[keep])
 
 
 def period_days(context: Context, role: str, schema: str, where: tuple[Any, ...]) -> int:

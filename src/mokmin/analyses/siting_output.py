@@ -28,7 +28,7 @@ MAX_CELLS = 6000  # demand cells drawn on the page (the busiest); the table keep
 STATUS_COLORS = {"new": "#e6550d", "existing": "#3182bd", "none": "#636363"}
 STATUS_LABELS = {"new": ("새 시설이 담당", "reached by a new site"), "existing": ("기존 시설이 담당", "reached by an existing one"),
                  "none": ("닿지 않음", "not reached")}
-_NOUN = {"cctv": ("CCTV", "camera", "대", "cameras"), "parking_lot": ("주차장", "lot", "곳", "lots")}
+_NOUN = {"cctv": ("CCTV", "cameras"), "parking_lot": ("주차장", "lots")}
 
 
 def _circle(x: float, y: float, radius: float) -> list[list[list[float]]]:
@@ -54,6 +54,7 @@ class SitingOutput:
         self.status = np.where(self.owner < 0, "none", np.where(fixed[np.maximum(self.owner, 0)], "existing", "new"))
         self.total = float(demand.weight.sum())
         self.covering = self.result.sense == "max"
+        self._rows: list[dict[str, Any]] | None = None
 
     # ---- numbers ---------------------------------------------------------------------------------------
     def _share(self, value: float) -> float:
@@ -67,7 +68,12 @@ class SitingOutput:
 
     def site_rows(self) -> list[dict[str, Any]]:
         """New sites first, ranked 1..k in greedy order (gains measured after the existing ones), then existing
-        facilities (rank empty)."""
+        facilities (rank empty). Built once: the tables, the map and the narrative all read it."""
+        if self._rows is None:
+            self._rows = self._site_rows()
+        return self._rows
+
+    def _site_rows(self) -> list[dict[str, Any]]:
         new, old = [], []
         position = {ident: j for j, ident in enumerate(self.report.candidates.ids)}
         for row in self.report.table():
@@ -144,7 +150,7 @@ class SitingOutput:
                 "properties": {"rank": row["rank"], "id": row["id"], "name": name, "existing": row["existing"],
                                "marginal_gain": round(row["marginal_gain"], 3), "color": colour,
                                "marker-color": colour, "radius": 4 if row["existing"] else 8, "label": text}})
-        noun_ko, noun_en = _NOUN[self.kind][0], _NOUN[self.kind][3]
+        noun_ko, noun_en = _NOUN[self.kind]
         if old_points:
             layers.append(MapLayer("existing", f"기존 {noun_ko}", f"existing {noun_en}",
                                    {"type": "FeatureCollection", "features": old_points},

@@ -58,12 +58,7 @@ def input_roles(cls, user) -> list[dict]:
 def start(user, name: str, params: dict, inputs: dict) -> object:
     cls = registry.load(name)
     registry.make_params(cls, params)  # bad parameters are refused now, on the form, not in the worker
-    optional = set(getattr(cls, "OPTIONAL_INPUTS", ()))
-    for role in cls.INPUTS:
-        if not inputs.get(role) and role not in optional:
-            raise InputError("입력 데이터셋을 골라 주세요", "choose the input datasets",
-                             location=ErrorLocation(field=f"input:{role}"))
-    inputs = {role: name for role, name in inputs.items() if name}  # an optional input left out
+    inputs = registry.chosen_inputs(cls, inputs)  # refused now, on the form, not in the worker
     for role, dataset_name in inputs.items():
         dataset = Dataset.objects.filter(name=dataset_name).first()
         if dataset is None:
